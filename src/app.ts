@@ -1,0 +1,64 @@
+import type express from "express";
+import { resolveJwtSecret } from "./auth/dev-secret";
+import { createTokenVerifier } from "./auth/jwt";
+import type { Config } from "./config";
+import { openDatabase, type DatabaseHandle } from "./db/client";
+import { migrateDatabase } from "./db/migrate";
+import { createLogger, type Logger } from "./logger";
+import { startServer, type RunningServer } from "./server";
+import { createServices, type Services } from "./services";
+
+export interface App {
+  config: Config;
+  database: DatabaseHandle;
+  services: Services;
+  server: RunningServer;
+  logger: Logger;
+  /** The HS256 secret in force, when tokens are signed with one (development, tests). */
+  jwtSecret: string | null;
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Runs after migration and before the server listens (the demo seed). */
+  beforeListen?(services: Services, database: DatabaseHandle): Promise<void>;
+  sandboxToken?(services: Services, jwtSecret: string | null): Promise<string | undefined>;
+}
+
+/** Opens the database, migrates it, and serves the graph: everything `npm start` and the tests run. */
+export async function startApp(baseConfig: Config, options: AppOptions = {}): Promise<App> {
+  const config: Config = { ...baseConfig, jwt: resolveJwtSecret(baseConfig) };
+  const logger = createLogger(config);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateDatabase(database);
+    const services = createServices(database.db, config);
+    await options.beforeListen?.(services, database);
+    const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
+    const routes: express.Router[] = [];
+    const server = await startServer({
+      config,
+      db: database.db,
+      services,
+      verifier: await createTokenVerifier(config.jwt),
+      logger,
+      routes,
+      sandboxToken: await options.sandboxToken?.(services, jwtSecret),
+    });
+    return {
+      config,
+      database,
+      services,
+      server,
+      logger,
+      jwtSecret,
+      async stop() {
+        await server.stop();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}

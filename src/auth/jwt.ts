@@ -1,0 +1,57 @@
+import { createSecretKey, type KeyObject } from "node:crypto";
+import { errors, importSPKI, jwtVerify, SignJWT } from "jose";
+import type { JwtConfig } from "../config";
+import { isUuid } from "../lib/ids";
+import { ROLES, type Caller, type Role } from "./caller";
+
+export class InvalidTokenError extends Error {}
+
+export interface TokenVerifier {
+  verify(token: string): Promise<Caller>;
+}
+
+function callerFromClaims(payload: Record<string, unknown>): Caller {
+  const { sub, org, roles } = payload;
+  if (typeof sub !== "string" || !sub) throw new InvalidTokenError("the token has no sub claim");
+  if (typeof org !== "string" || !isUuid(org)) {
+    throw new InvalidTokenError("the token's org claim is not an organization id");
+  }
+  if (!Array.isArray(roles) || !roles.every((role) => ROLES.includes(role as Role))) {
+    throw new InvalidTokenError(`the token's roles claim must list some of ${ROLES.join(", ")}`);
+  }
+  return { individualId: sub, organizationId: org.toLowerCase(), roles: roles as Role[] };
+}
+
+export async function createTokenVerifier(config: JwtConfig): Promise<TokenVerifier> {
+  const key: KeyObject | Awaited<ReturnType<typeof importSPKI>> =
+    config.kind === "secret"
+      ? createSecretKey(Buffer.from(config.secret))
+      : await importSPKI(config.publicKeyPem, config.algorithm);
+  const algorithms = config.kind === "secret" ? ["HS256"] : [config.algorithm];
+  return {
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, key, { algorithms });
+        return callerFromClaims(payload);
+      } catch (error) {
+        if (error instanceof InvalidTokenError) throw error;
+        if (error instanceof errors.JWTExpired) throw new InvalidTokenError("the token has expired");
+        throw new InvalidTokenError("the token could not be verified");
+      }
+    },
+  };
+}
+
+/** Signs an HS256 token, for development tokens printed at start and for tests. */
+export async function signToken(
+  secret: string,
+  caller: Caller,
+  expiresIn: string | number = "30d",
+): Promise<string> {
+  return new SignJWT({ org: caller.organizationId, roles: caller.roles })
+    .setProtectedHeader({ alg: "HS256" })
+    .setSubject(caller.individualId)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(createSecretKey(Buffer.from(secret)));
+}

@@ -1,0 +1,171 @@
+import { isSupportedCountry } from "libphonenumber-js/max";
+
+/**
+ * Every environment variable Switchboard reads, parsed and validated here and nowhere else.
+ * A wrong value stops the start with one line naming the variable (ConfigError).
+ */
+export interface Config {
+  nodeEnv: "development" | "production" | "test";
+  port: number;
+  /** Real Postgres when set; embedded PGlite otherwise. */
+  databaseUrl: string | null;
+  /** PGlite data directory, or ":memory:" for a throwaway database. */
+  dataDir: string;
+  jwt: JwtConfig;
+  corsOrigins: string[];
+  logLevel: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  /** Introspection and the Sandbox landing page (on by default outside production). */
+  introspection: boolean;
+  defaultPhoneRegion: string;
+  /** Adds `extensions.sqlStatements` to every response, for tests and benchmarks. */
+  exposeStatementCount: boolean;
+  /** HTTP Basic accounts allowed on the seed-003 REST ingress, as `user:password@organizationId`. */
+  serviceAccounts: ServiceAccount[];
+  /** Whether the in-process worker applies queued opt-out events. */
+  runWorkers: boolean;
+}
+
+export type JwtConfig =
+  | { kind: "secret"; secret: string; generated: boolean }
+  | { kind: "publicKey"; publicKeyPem: string; algorithm: "RS256" | "ES256" };
+
+export interface ServiceAccount {
+  username: string;
+  password: string;
+  organizationId: string;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function parsePort(env: Env): number {
+  const raw = env.PORT ?? "4000";
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535) {
+    throw new ConfigError("PORT", `expected a port number 0-65535, got "${raw}"`);
+  }
+  return port;
+}
+
+function parseNodeEnv(env: Env): Config["nodeEnv"] {
+  const raw = env.NODE_ENV ?? "development";
+  if (raw === "development" || raw === "production" || raw === "test") return raw;
+  throw new ConfigError("NODE_ENV", `expected development, production or test, got "${raw}"`);
+}
+
+function parseDatabaseUrl(env: Env): string | null {
+  const raw = env.DATABASE_URL;
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) {
+    throw new ConfigError("DATABASE_URL", "expected a postgres:// or postgresql:// URL");
+  }
+  return raw;
+}
+
+function parseJwt(env: Env, nodeEnv: Config["nodeEnv"]): JwtConfig {
+  const secret = env.JWT_SECRET;
+  const publicKey = env.JWT_PUBLIC_KEY;
+  if (secret && publicKey) {
+    throw new ConfigError("JWT_SECRET", "set either JWT_SECRET or JWT_PUBLIC_KEY, not both");
+  }
+  if (publicKey) {
+    const pem = publicKey.replace(/\\n/g, "\n");
+    if (!pem.includes("BEGIN PUBLIC KEY")) {
+      throw new ConfigError("JWT_PUBLIC_KEY", "expected a PEM (SPKI) public key");
+    }
+    const algorithm = env.JWT_ALGORITHM ?? "RS256";
+    if (algorithm !== "RS256" && algorithm !== "ES256") {
+      throw new ConfigError("JWT_ALGORITHM", `expected RS256 or ES256, got "${algorithm}"`);
+    }
+    return { kind: "publicKey", publicKeyPem: pem, algorithm };
+  }
+  if (secret) {
+    if (secret.length < 32) throw new ConfigError("JWT_SECRET", "must be at least 32 characters");
+    return { kind: "secret", secret, generated: false };
+  }
+  if (nodeEnv === "production") {
+    throw new ConfigError("JWT_SECRET", "JWT_SECRET or JWT_PUBLIC_KEY is required in production");
+  }
+  return { kind: "secret", secret: "", generated: true };
+}
+
+function parseCorsOrigins(env: Env): string[] {
+  const raw = env.CORS_ORIGINS ?? "";
+  const origins = raw
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (origin !== "*" && !/^https?:\/\/[^/]+$/.test(origin)) {
+      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin like https://app.example.org`);
+    }
+  }
+  return origins;
+}
+
+function parseLogLevel(env: Env, nodeEnv: Config["nodeEnv"]): Config["logLevel"] {
+  const raw = env.LOG_LEVEL ?? (nodeEnv === "test" ? "silent" : "info");
+  const level = LOG_LEVELS.find((candidate) => candidate === raw);
+  if (!level) throw new ConfigError("LOG_LEVEL", `expected one of ${LOG_LEVELS.join(", ")}`);
+  return level;
+}
+
+function parseRegion(env: Env): string {
+  const raw = (env.DEFAULT_PHONE_REGION ?? "US").toUpperCase();
+  if (!isSupportedCountry(raw)) {
+    throw new ConfigError("DEFAULT_PHONE_REGION", `"${raw}" is not an ISO 3166 region code`);
+  }
+  return raw;
+}
+
+function parseServiceAccounts(env: Env): ServiceAccount[] {
+  const raw = env.SERVICE_ACCOUNTS ?? "";
+  return raw
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const match = /^([^:]+):(.+)@([^@]+)$/.exec(entry);
+      if (!match || !UUID.test(match[3])) {
+        throw new ConfigError("SERVICE_ACCOUNTS", "expected user:password@organizationUuid[,…]");
+      }
+      return { username: match[1], password: match[2], organizationId: match[3].toLowerCase() };
+    });
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const nodeEnv = parseNodeEnv(env);
+  return {
+    nodeEnv,
+    port: parsePort(env),
+    databaseUrl: parseDatabaseUrl(env),
+    dataDir: env.DATA_DIR || ".data/pglite",
+    jwt: parseJwt(env, nodeEnv),
+    corsOrigins: parseCorsOrigins(env),
+    logLevel: parseLogLevel(env, nodeEnv),
+    introspection: parseBoolean(env, "INTROSPECTION", nodeEnv !== "production"),
+    defaultPhoneRegion: parseRegion(env),
+    exposeStatementCount: parseBoolean(env, "EXPOSE_SQL_STATEMENT_COUNT", nodeEnv === "test"),
+    serviceAccounts: parseServiceAccounts(env),
+    runWorkers: parseBoolean(env, "RUN_WORKERS", true),
+  };
+}

@@ -1,0 +1,38 @@
+import type { Caller } from "./auth/caller";
+import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
+import { createContactLoaders } from "./modules/contact/contact.loaders";
+import type { Services } from "./services";
+
+/** Per request: who is calling, the shared services, and fresh DataLoaders (never shared across requests). */
+export interface RequestContext {
+  caller: Caller | null;
+  /** Why a bearer token was refused, for the UNAUTHENTICATED message. */
+  authFailure: string | null;
+  services: Services;
+  loaders: Loaders;
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function createLoaders(services: Services, caller: Caller) {
+  return {
+    contact: createContactLoaders(services.contacts, caller),
+    contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
+  };
+}
+
+/** Loaders exist only for an authenticated caller; every field that could use them requires one. */
+const unauthenticatedLoaders = new Proxy({} as Loaders, {
+  get() {
+    throw new Error("loaders used without an authenticated caller");
+  },
+});
+
+export function createRequestContext(services: Services, caller: Caller | null, authFailure: string | null): RequestContext {
+  return {
+    caller,
+    authFailure,
+    services,
+    loaders: caller ? createLoaders(services, caller) : unauthenticatedLoaders,
+  };
+}

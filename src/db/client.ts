@@ -1,0 +1,45 @@
+import { mkdirSync } from "node:fs";
+import { PGlite } from "@electric-sql/pglite";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import pg from "pg";
+import * as schema from "./schema";
+import { statementCountingLogger } from "./statement-count";
+
+export type Schema = typeof schema;
+/** The query surface both drivers share; services never know which one runs. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Either the database or an open transaction: repositories accept both. */
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: "pglite" | "postgres";
+  /** Set on the real-Postgres path, for the migrator's advisory lock and LISTEN/NOTIFY. */
+  pool: pg.Pool | null;
+  pglite: PGlite | null;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  poolSize?: number;
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
+    return { db, kind: "postgres", pool, pglite: null, close: () => pool.end() };
+  }
+  const inMemory = options.dataDir === ":memory:";
+  if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
+  const pglite = inMemory ? new PGlite() : new PGlite(options.dataDir);
+  await pglite.waitReady;
+  const db = drizzlePglite(pglite, { schema, logger: statementCountingLogger }) as unknown as Database;
+  return { db, kind: "pglite", pool: null, pglite, close: () => pglite.close() };
+}

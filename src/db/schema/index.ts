@@ -1,0 +1,3 @@
+export * from "./organization";
+export * from "./contact";
+export * from "./contact-preference";

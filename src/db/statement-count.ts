@@ -1,0 +1,23 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Logger } from "drizzle-orm/logger";
+
+/**
+ * Counts the SQL statements one request makes. The tally rides on AsyncLocalStorage so that
+ * DataLoader batches, which run after the resolver that queued them, still count toward it.
+ */
+export interface StatementTally {
+  statements: number;
+}
+
+const currentTally = new AsyncLocalStorage<StatementTally>();
+
+export function withStatementTally<T>(tally: StatementTally, run: () => T): T {
+  return currentTally.run(tally, run);
+}
+
+export const statementCountingLogger: Logger = {
+  logQuery() {
+    const tally = currentTally.getStore();
+    if (tally) tally.statements += 1;
+  },
+};

@@ -1,0 +1,47 @@
+import { unwrapResolverError } from "@apollo/server/errors";
+import type { GraphQLFormattedError } from "graphql";
+import { isPublicError } from "./lib/errors";
+import type { Logger } from "./logger";
+
+/** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
+const REQUEST_ERROR_CODES = new Set([
+  "GRAPHQL_PARSE_FAILED",
+  "GRAPHQL_VALIDATION_FAILED",
+  "BAD_USER_INPUT",
+  "BAD_REQUEST",
+  "OPERATION_RESOLUTION_FAILURE",
+  "PERSISTED_QUERY_NOT_FOUND",
+  "PERSISTED_QUERY_NOT_SUPPORTED",
+  "QUERY_TOO_COMPLEX",
+]);
+
+/** `Variable "$input" got invalid value … at "input.type"; …` → "input.type". */
+function fieldOfVariableError(message: string): string | undefined {
+  const at = /got invalid value .*? at "([^"]+)"/.exec(message);
+  if (at) return at[1];
+  return /^Variable "\$([^"]+)"/.exec(message)?.[1];
+}
+
+/**
+ * Passes our own coded errors and Apollo's request errors through, without stack traces;
+ * anything else is logged and masked, so no SQL or internals reach a client.
+ */
+export function createErrorFormatter(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    if (isPublicError(original)) return { ...formatted, extensions };
+    const code = typeof extensions.code === "string" ? extensions.code : undefined;
+    if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
+      const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;
+      return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
+    }
+    logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
+    return {
+      message: "Internal server error",
+      path: formatted.path,
+      locations: formatted.locations,
+      extensions: { code: "INTERNAL_SERVER_ERROR" },
+    };
+  };
+}

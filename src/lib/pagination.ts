@@ -1,0 +1,167 @@
+import { and, asc, desc, eq, gt, lt, or, type SQL } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import { BadUserInputError } from "./errors";
+
+/** Relay connection arguments as every list field takes them (API.md conventions). */
+export interface PageArgs {
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const MAX_PAGE_SIZE = 100;
+
+type CursorValue = string | number | boolean;
+
+/** One column of a keyset ordering; the last key must be unique (the id). */
+export interface SortKey<Row> {
+  column: PgColumn;
+  descending?: boolean;
+  /** Reads the key from a row, as stored in the cursor. */
+  read(row: Row): CursorValue;
+  /** Turns a cursor value back into what the column compares against. */
+  decode?(value: CursorValue): unknown;
+}
+
+export interface PageRequest {
+  limit: number;
+  backward: boolean;
+  after: CursorValue[] | null;
+  before: CursorValue[] | null;
+}
+
+export interface PageInfo {
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  startCursor: string | null;
+  endCursor: string | null;
+}
+
+export interface Connection<Node> {
+  edges: { cursor: string; node: Node }[];
+  nodes: Node[];
+  pageInfo: PageInfo;
+  /** Counted only when the query asks for it (a getter). */
+  readonly totalCount: Promise<number>;
+}
+
+export function encodeCursor(values: CursorValue[]): string {
+  return Buffer.from(JSON.stringify(values)).toString("base64url");
+}
+
+export function decodeCursor(cursor: string, field: string, keyCount: number): CursorValue[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+    if (
+      Array.isArray(values) &&
+      values.length === keyCount &&
+      values.every((value) => ["string", "number", "boolean"].includes(typeof value))
+    ) {
+      return values as CursorValue[];
+    }
+  } catch {
+    // fall through: any undecodable cursor is the same client mistake
+  }
+  throw new BadUserInputError(field, `${field} is not a cursor returned by this list`);
+}
+
+function checkPageSize(value: number | null | undefined, field: string): void {
+  if (value === null || value === undefined) return;
+  if (!Number.isInteger(value) || value < 0 || value > MAX_PAGE_SIZE) {
+    throw new BadUserInputError(field, `${field} must be between 0 and ${MAX_PAGE_SIZE}`);
+  }
+}
+
+export function parsePageArgs(args: PageArgs, keyCount: number): PageRequest {
+  checkPageSize(args.first, "first");
+  checkPageSize(args.last, "last");
+  if (args.first != null && args.last != null) {
+    throw new BadUserInputError("last", "use either first or last, not both");
+  }
+  const backward = args.last != null || (args.first == null && args.before != null);
+  return {
+    limit: (backward ? args.last : args.first) ?? DEFAULT_PAGE_SIZE,
+    backward,
+    after: args.after ? decodeCursor(args.after, "after", keyCount) : null,
+    before: args.before ? decodeCursor(args.before, "before", keyCount) : null,
+  };
+}
+
+/** (k1, k2, …) strictly after (or before) the cursor, honouring each key's direction. */
+function keysetBeyond<Row>(keys: SortKey<Row>[], values: CursorValue[], forward: boolean): SQL {
+  const branches = keys.map((key, index) => {
+    const value = key.decode ? key.decode(values[index]) : values[index];
+    const ascending = !key.descending === forward;
+    const equalities = keys
+      .slice(0, index)
+      .map((prior, priorIndex) =>
+        eq(prior.column, prior.decode ? prior.decode(values[priorIndex]) : values[priorIndex]),
+      );
+    return and(...equalities, ascending ? gt(key.column, value) : lt(key.column, value))!;
+  });
+  return or(...branches)!;
+}
+
+/** The WHERE conditions and ORDER BY for one page; fetch `limit + 1` rows to learn if more exist. */
+export function keysetQuery<Row>(keys: SortKey<Row>[], page: PageRequest) {
+  const conditions: SQL[] = [];
+  if (page.after) conditions.push(keysetBeyond(keys, page.after, true));
+  if (page.before) conditions.push(keysetBeyond(keys, page.before, false));
+  const orderBy = keys.map((key) =>
+    !key.descending !== page.backward ? asc(key.column) : desc(key.column),
+  );
+  return { where: conditions.length ? and(...conditions) : undefined, orderBy, limit: page.limit + 1 };
+}
+
+export function toConnection<Row, Node = Row>(
+  rows: Row[],
+  page: PageRequest,
+  keys: SortKey<Row>[],
+  countTotal: () => Promise<number>,
+  toNode: (row: Row) => Node = (row) => row as unknown as Node,
+): Connection<Node> {
+  const hasMore = rows.length > page.limit;
+  const pageRows = rows.slice(0, page.limit);
+  if (page.backward) pageRows.reverse();
+  const edges = pageRows.map((row) => ({
+    cursor: encodeCursor(keys.map((key) => key.read(row))),
+    node: toNode(row),
+  }));
+  return {
+    edges,
+    nodes: edges.map((edge) => edge.node),
+    pageInfo: {
+      hasNextPage: page.backward ? page.before !== null : hasMore,
+      hasPreviousPage: page.backward ? hasMore : page.after !== null,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      return countTotal();
+    },
+  };
+}
+
+/** The usual ordering: by id, which is a UUIDv7 and so follows creation order. */
+export function byId<Row extends { id: string }>(column: PgColumn): SortKey<Row>[] {
+  return [{ column, read: (row) => row.id }];
+}
+
+/**
+ * Runs one keyset page: `fetchRows` gets the filter plus the cursor bounds, the order and the
+ * limit; `countRows` gets the filter alone and runs only if totalCount is asked for.
+ */
+export async function fetchPage<Row>(
+  args: PageArgs,
+  keys: SortKey<Row>[],
+  filter: SQL | undefined,
+  fetchRows: (where: SQL | undefined, orderBy: SQL[], limit: number) => Promise<Row[]>,
+  countRows: (where: SQL | undefined) => Promise<number>,
+): Promise<Connection<Row>> {
+  const page = parsePageArgs(args, keys.length);
+  const query = keysetQuery(keys, page);
+  const rows = await fetchRows(and(filter, query.where), query.orderBy, query.limit);
+  return toConnection(rows, page, keys, () => countRows(filter));
+}

@@ -1,0 +1,93 @@
+import { and, eq, inArray, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import {
+  contactPreferences,
+  type ContactPreferenceRow,
+  type NewContactPreferenceRow,
+} from "../../db/schema";
+import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+
+export type ContactPreferenceConditions = Partial<
+  Pick<
+    ContactPreferenceRow,
+    "contact" | "legacyId" | "nextgenLegacyId" | "reason" | "country" | "doNotText" | "doNotCall" | "doNotEmail"
+  >
+>;
+
+const table = contactPreferences;
+
+export class ContactPreferenceRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findById(organizationId: string, id: string): Promise<ContactPreferenceRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)));
+    return row;
+  }
+
+  findByContacts(organizationId: string, contacts: readonly string[]): Promise<ContactPreferenceRow[]> {
+    return this.db
+      .select()
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])));
+  }
+
+  /** Locks the row for a consent change inside the caller's transaction. */
+  async findByContactForUpdate(
+    executor: Executor,
+    organizationId: string,
+    contact: string,
+  ): Promise<ContactPreferenceRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), eq(table.contact, contact)))
+      .for("update");
+    return row;
+  }
+
+  list(organizationId: string, conditions: ContactPreferenceConditions, args: PageArgs): Promise<Connection<ContactPreferenceRow>> {
+    const filters: SQL[] = [eq(table.organizationId, organizationId)];
+    for (const [key, value] of Object.entries(conditions)) {
+      if (value !== undefined && value !== null) {
+        filters.push(eq(table[key as keyof ContactPreferenceConditions], value));
+      }
+    }
+    return fetchPage(
+      args,
+      byId(table.id),
+      and(...filters),
+      (where, orderBy, limit) => this.db.select().from(table).where(where).orderBy(...orderBy).limit(limit),
+      (where) => this.db.$count(table, where),
+    );
+  }
+
+  async insert(row: NewContactPreferenceRow, executor: Executor = this.db): Promise<ContactPreferenceRow> {
+    const [created] = await executor.insert(table).values(row).returning();
+    return created;
+  }
+
+  async update(
+    organizationId: string,
+    id: string,
+    changes: Partial<NewContactPreferenceRow>,
+    executor: Executor = this.db,
+  ): Promise<ContactPreferenceRow | undefined> {
+    const [updated] = await executor
+      .update(table)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .returning();
+    return updated;
+  }
+
+  async delete(organizationId: string, id: string): Promise<boolean> {
+    const deleted = await this.db
+      .delete(table)
+      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .returning({ id: table.id });
+    return deleted.length > 0;
+  }
+}

@@ -1,0 +1,137 @@
+import type { Caller } from "../../auth/caller";
+import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
+import { BadUserInputError, ConflictError, isUniqueViolation, NotFoundError } from "../../lib/errors";
+import { newId, parseId } from "../../lib/ids";
+import type { Connection, PageArgs } from "../../lib/pagination";
+import { normalizeContactValue } from "../../lib/phone";
+import { checkMaxLength, checkNotNull } from "../../lib/validate";
+import type { OrganizationService } from "../organization/organization.service";
+import type { ContactPreferenceFilter, ContactPreferenceInput, ContactPreferencePatch } from "./contact-preference.input";
+import type { ContactPreferenceConditions, ContactPreferenceRepository } from "./contact-preference.repository";
+
+/** Seed 000 limits. */
+const CONTACT_MAX = 255;
+const COUNTRY_MAX = 255;
+
+export class ContactPreferenceService {
+  constructor(
+    private readonly repository: ContactPreferenceRepository,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  /** E.164 phone or lower-cased email, reading national numbers in the country's or organization's region. */
+  async normalizeContact(caller: Caller, value: string, field: string, country?: string | null): Promise<string> {
+    checkMaxLength(value, CONTACT_MAX, field);
+    if (!value.trim()) throw new BadUserInputError(field, `${field} must not be empty`);
+    const region = await this.organizations.phoneRegion(caller.organizationId, country);
+    return normalizeContactValue(value, region, field);
+  }
+
+  async get(caller: Caller, id: string): Promise<ContactPreferenceRow | null> {
+    return (await this.repository.findById(caller.organizationId, parseId(id))) ?? null;
+  }
+
+  async getByContact(caller: Caller, contact: string): Promise<ContactPreferenceRow | null> {
+    const normalized = await this.normalizeContact(caller, contact, "contact");
+    const [row] = await this.repository.findByContacts(caller.organizationId, [normalized]);
+    return row ?? null;
+  }
+
+  /** For loaders: already-normalized values, one query. */
+  findByContacts(organizationId: string, contacts: readonly string[]): Promise<ContactPreferenceRow[]> {
+    return this.repository.findByContacts(organizationId, contacts);
+  }
+
+  async list(caller: Caller, filter: ContactPreferenceFilter | undefined, page: PageArgs): Promise<Connection<ContactPreferenceRow>> {
+    const conditions: ContactPreferenceConditions = { ...filter };
+    if (filter?.contact !== undefined) {
+      conditions.contact = await this.normalizeContact(caller, filter.contact, "filter.contact");
+    }
+    return this.repository.list(caller.organizationId, conditions, page);
+  }
+
+  async create(caller: Caller, input: ContactPreferenceInput): Promise<ContactPreferenceRow> {
+    const row = await this.rowFromInput(caller, input);
+    return this.writeUnique(() =>
+      this.repository.insert({ ...row, id: newId(), organizationId: caller.organizationId }),
+    );
+  }
+
+  /** PUT: every field is replaced; omitted optional fields become null or false. */
+  async replace(caller: Caller, id: string, input: ContactPreferenceInput): Promise<ContactPreferenceRow> {
+    const preferenceId = parseId(id);
+    const row = await this.rowFromInput(caller, input);
+    return this.updateExisting(caller, preferenceId, row);
+  }
+
+  /** PATCH: only the given fields change. */
+  async update(caller: Caller, id: string, patch: ContactPreferencePatch): Promise<ContactPreferenceRow> {
+    const preferenceId = parseId(id);
+    const changes = await this.changesFromPatch(caller, preferenceId, patch);
+    return this.updateExisting(caller, preferenceId, changes);
+  }
+
+  async delete(caller: Caller, id: string): Promise<string> {
+    const preferenceId = parseId(id);
+    if (!(await this.repository.delete(caller.organizationId, preferenceId))) {
+      throw new NotFoundError("ContactPreference", id);
+    }
+    return preferenceId;
+  }
+
+  private async rowFromInput(caller: Caller, input: ContactPreferenceInput) {
+    checkMaxLength(input.country, COUNTRY_MAX, "input.country");
+    return {
+      contact: await this.normalizeContact(caller, input.contact, "input.contact", input.country),
+      legacyId: input.legacyId ?? null,
+      nextgenLegacyId: input.nextgenLegacyId ?? null,
+      reason: input.reason ?? null,
+      country: input.country ?? null,
+      doNotText: input.doNotText ?? false,
+      doNotCall: input.doNotCall ?? false,
+      doNotEmail: input.doNotEmail ?? false,
+      createdAt: input.createdAt ?? new Date(),
+    } satisfies Partial<NewContactPreferenceRow>;
+  }
+
+  private async changesFromPatch(caller: Caller, id: string, patch: ContactPreferencePatch) {
+    checkMaxLength(patch.country, COUNTRY_MAX, "input.country");
+    const changes: Partial<NewContactPreferenceRow> = {
+      legacyId: patch.legacyId,
+      nextgenLegacyId: patch.nextgenLegacyId,
+      reason: patch.reason,
+      country: patch.country,
+      createdAt: patch.createdAt,
+      doNotText: checkNotNull(patch.doNotText, "input.doNotText"),
+      doNotCall: checkNotNull(patch.doNotCall, "input.doNotCall"),
+      doNotEmail: checkNotNull(patch.doNotEmail, "input.doNotEmail"),
+    };
+    const contact = checkNotNull(patch.contact, "input.contact");
+    if (contact !== undefined) {
+      const country = patch.country !== undefined ? patch.country : (await this.get(caller, id))?.country;
+      changes.contact = await this.normalizeContact(caller, contact, "input.contact", country);
+    }
+    return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+  }
+
+  private async updateExisting(
+    caller: Caller,
+    id: string,
+    changes: Partial<NewContactPreferenceRow>,
+  ): Promise<ContactPreferenceRow> {
+    const updated = await this.writeUnique(() => this.repository.update(caller.organizationId, id, changes));
+    if (!updated) throw new NotFoundError("ContactPreference", id);
+    return updated;
+  }
+
+  private async writeUnique<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw new ConflictError("A preference for this contact value already exists", "input.contact");
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import type { CountryCode } from "libphonenumber-js/max";
+import type { Executor } from "../../db/client";
+import type { OrganizationRow } from "../../db/schema";
+import { newId } from "../../lib/ids";
+import { resolveRegion } from "../../lib/phone";
+import { OrganizationRepository } from "./organization.repository";
+
+/** How long a process may remember an organization's default region; it is never edited in place. */
+const REGION_CACHE_MS = 60_000;
+
+export class OrganizationService {
+  private readonly regionCache = new Map<string, { region: CountryCode | undefined; until: number }>();
+
+  constructor(
+    private readonly repository: OrganizationRepository,
+    private readonly fallbackRegion: string,
+  ) {}
+
+  async create(input: { name: string; defaultRegion?: string | null; id?: string }): Promise<OrganizationRow> {
+    return this.repository.insert({
+      id: input.id ?? newId(),
+      name: input.name,
+      defaultRegion: resolveRegion(input.defaultRegion) ?? null,
+    });
+  }
+
+  get(id: string): Promise<OrganizationRow | undefined> {
+    return this.repository.findById(id);
+  }
+
+  /** The region for numbers written without a country code: the given one, else the organization's, else config. */
+  async phoneRegion(organizationId: string, ownRegion?: string | null): Promise<CountryCode | undefined> {
+    const own = resolveRegion(ownRegion);
+    if (own) return own;
+    const cached = this.regionCache.get(organizationId);
+    if (cached && cached.until > Date.now()) return cached.region;
+    const organization = await this.repository.findById(organizationId);
+    const region = resolveRegion(organization?.defaultRegion, this.fallbackRegion);
+    this.regionCache.set(organizationId, { region, until: Date.now() + REGION_CACHE_MS });
+    return region;
+  }
+
+  /** Reads the double opt-in switch under a row lock, inside the caller's transaction. */
+  async lockForConsentChange(executor: Executor, organizationId: string): Promise<OrganizationRow | undefined> {
+    return this.repository.findByIdForUpdate(executor, organizationId);
+  }
+
+  setDoubleOptIn(executor: Executor, organizationId: string, enabled: boolean): Promise<void> {
+    return this.repository.setDoubleOptIn(executor, organizationId, enabled);
+  }
+
+  hasAny(): Promise<boolean> {
+    return this.repository.count().then((count) => count > 0);
+  }
+}

@@ -1,0 +1,50 @@
+import "reflect-metadata";
+import { buildSubgraphSchema } from "@apollo/subgraph";
+import type { GraphQLResolverMap } from "@apollo/subgraph/dist/schema-helper";
+import { printSchemaWithDirectives } from "@graphql-tools/utils";
+import type { GraphQLSchema } from "graphql";
+import gql from "graphql-tag";
+import { buildSchema, createResolversMap } from "type-graphql";
+import { authChecker, requireCaller } from "./auth/auth-checker";
+import type { RequestContext } from "./context";
+import { parseId } from "./lib/ids";
+import { scalarsMap } from "./lib/scalars";
+import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
+import { ContactResolver } from "./modules/contact/contact.resolver";
+
+const resolvers = [ContactResolver, ContactPreferenceResolver] as const;
+
+const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
+
+/** `_entities` resolves each entity through the same per-request loaders as the graph. */
+function referenceResolvers() {
+  const byId =
+    (load: (context: RequestContext, id: string) => Promise<unknown>) =>
+    (reference: { id: string }, context: RequestContext) => {
+      requireCaller(context);
+      return load(context, parseId(reference.id));
+    };
+  return {
+    Contact: { __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)) },
+  };
+}
+
+/** The Federation 2 subgraph schema: type-graphql builds the types, @apollo/subgraph adds _service/_entities. */
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
+    resolvers: [...resolvers],
+    authChecker,
+    scalarsMap,
+    validate: false,
+  });
+  const typeDefs = gql`
+    ${FEDERATION_LINK}
+    ${printSchemaWithDirectives(schema)}
+  `;
+  const resolverMap = createResolversMap(schema) as Record<string, object>;
+  for (const [typeName, reference] of Object.entries(referenceResolvers())) {
+    resolverMap[typeName] = { ...resolverMap[typeName], ...reference };
+  }
+  // createResolversMap's type is wider than buildSubgraphSchema's; the shapes agree at runtime.
+  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap as GraphQLResolverMap<unknown> });
+}

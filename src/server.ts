@@ -1,0 +1,151 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
+import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { expressMiddleware } from "@as-integrations/express5";
+import cors from "cors";
+import express, { type ErrorRequestHandler, type Request } from "express";
+import { InvalidTokenError, type TokenVerifier } from "./auth/jwt";
+import type { Caller } from "./auth/caller";
+import type { Config } from "./config";
+import { createRequestContext, type RequestContext } from "./context";
+import type { Database } from "./db/client";
+import { withStatementTally, type StatementTally } from "./db/statement-count";
+import { createErrorFormatter } from "./graphql-errors";
+import type { Logger } from "./logger";
+import { buildGatewaySchema } from "./schema";
+import type { Services } from "./services";
+import { sql } from "drizzle-orm";
+
+export interface ServerOptions {
+  config: Config;
+  db: Database;
+  services: Services;
+  verifier: TokenVerifier;
+  logger: Logger;
+  /** Extra REST routes (webhooks, the seed-003 ingress), mounted beside /graphql. */
+  routes?: express.Router[];
+  /** Prefilled in Sandbox as the Authorization header, in development only. */
+  sandboxToken?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+async function authenticate(
+  verifier: TokenVerifier,
+  req: Request,
+): Promise<{ caller: Caller | null; failure: string | null }> {
+  const header = req.headers.authorization;
+  if (!header) return { caller: null, failure: null };
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) return { caller: null, failure: "Authorization must be 'Bearer <token>'" };
+  try {
+    return { caller: await verifier.verify(match[1]), failure: null };
+  } catch (error) {
+    if (error instanceof InvalidTokenError) return { caller: null, failure: `Invalid token: ${error.message}` };
+    throw error;
+  }
+}
+
+/** Reports the request's SQL statement count in `extensions.sqlStatements` (tests, benchmarks). */
+function statementCountPlugin(): ApolloServerPlugin<RequestContext & { tally?: StatementTally }> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          if (response.body.kind === "single" && contextValue.tally) {
+            response.body.singleResult.extensions = {
+              ...response.body.singleResult.extensions,
+              sqlStatements: contextValue.tally.statements,
+            };
+          }
+        },
+      };
+    },
+  };
+}
+
+function landingPage(options: ServerOptions) {
+  if (!options.config.introspection) return ApolloServerPluginLandingPageDisabled();
+  const headers = options.sandboxToken ? { Authorization: `Bearer ${options.sandboxToken}` } : undefined;
+  return ApolloServerPluginLandingPageLocalDefault({
+    embed: true,
+    footer: false,
+    ...(headers ? { initialState: { sharedHeaders: headers } } : {}),
+  });
+}
+
+/** Malformed JSON and other body errors answer as GraphQL errors, never an HTML stack page. */
+const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  const status = typeof error?.status === "number" ? error.status : 500;
+  const message =
+    error?.type === "entity.parse.failed"
+      ? "Malformed JSON body"
+      : status < 500
+        ? String(error.message)
+        : "Internal server error";
+  res.status(status).json({
+    errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } }],
+  });
+};
+
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { config, services, verifier, logger } = options;
+  const app = express();
+  app.disable("x-powered-by");
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
+    schema: await buildGatewaySchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: false,
+    formatError: createErrorFormatter(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      landingPage(options),
+      ...(config.exposeStatementCount ? [statementCountPlugin()] : []),
+    ],
+  });
+  await apollo.start();
+
+  app.use(cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins }));
+  app.get("/healthz", async (_req, res) => {
+    await options.db.execute(sql`select 1`);
+    res.json({ status: "ok" });
+  });
+  for (const router of options.routes ?? []) app.use(router);
+  app.use(
+    "/graphql",
+    express.json({ limit: "1mb" }),
+    (req, res, next) => {
+      const tally: StatementTally = { statements: 0 };
+      res.locals.tally = tally;
+      withStatementTally(tally, next);
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const { caller, failure } = await authenticate(verifier, req);
+        return { ...createRequestContext(services, caller, failure), tally: res.locals.tally as StatementTally };
+      },
+    }),
+  );
+  app.get("/", (_req, res) => res.redirect("/graphql"));
+  app.use(bodyErrorHandler);
+
+  await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
+  const { port } = httpServer.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}/graphql`,
+    port,
+    stop: () => apollo.stop(),
+  };
+}
