@@ -116,7 +116,10 @@ function parseCorsOrigins(env: Env): string[] {
     .filter(Boolean);
   for (const origin of origins) {
     if (origin !== "*" && !/^https?:\/\/[^/]+$/.test(origin)) {
-      throw new ConfigError("CORS_ORIGINS", `"${origin}" is not an origin like https://app.example.org`);
+      throw new ConfigError(
+        "CORS_ORIGINS",
+        `"${origin}" is not an origin like https://app.example.org`,
+      );
     }
   }
   return origins;

@@ -28,7 +28,11 @@ const unauthenticatedLoaders = new Proxy({} as Loaders, {
   },
 });
 
-export function createRequestContext(services: Services, caller: Caller | null, authFailure: string | null): RequestContext {
+export function createRequestContext(
+  services: Services,
+  caller: Caller | null,
+  authFailure: string | null,
+): RequestContext {
   return {
     caller,
     authFailure,

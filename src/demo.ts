@@ -6,20 +6,55 @@ export const DEMO_ORGANIZATION_ID = "0195f0a0-0000-7000-8000-000000000001";
 export const DEMO_CALLERS: Record<"admin" | "agent" | "service", Caller> = {
   admin: { individualId: "demo-admin", organizationId: DEMO_ORGANIZATION_ID, roles: ["admin"] },
   agent: { individualId: "demo-agent", organizationId: DEMO_ORGANIZATION_ID, roles: ["agent"] },
-  service: { individualId: "demo-service", organizationId: DEMO_ORGANIZATION_ID, roles: ["service"] },
+  service: {
+    individualId: "demo-service",
+    organizationId: DEMO_ORGANIZATION_ID,
+    roles: ["service"],
+  },
 };
 
 export async function seedDemoOrganization(services: Services): Promise<void> {
   const organizationId = DEMO_ORGANIZATION_ID;
-  await services.organizations.create({ id: organizationId, name: "Demo Care Organization", defaultRegion: "US" });
+  await services.organizations.create({
+    id: organizationId,
+    name: "Demo Care Organization",
+    defaultRegion: "US",
+  });
   const contacts = [
-    { type: "CUSTOM", name: "Relatel A/S", phoneNumber: "+4571999999", email: "kundeservice@relatel.dk", country: "DK" },
-    { type: "CUSTOM", name: "Riverside Pharmacy", phoneNumber: "+14155552671", email: "refills@riverside.example" },
+    {
+      type: "CUSTOM",
+      name: "Relatel A/S",
+      phoneNumber: "+4571999999",
+      email: "kundeservice@relatel.dk",
+      country: "DK",
+    },
+    {
+      type: "CUSTOM",
+      name: "Riverside Pharmacy",
+      phoneNumber: "+14155552671",
+      email: "refills@riverside.example",
+    },
     { type: "CUSTOM", name: "Dr. Amara Okafor", phoneNumber: "+14155550123" },
     { type: "QUEUE", name: "Front Desk", phoneNumber: "+14155550100" },
     { type: "QUEUE", name: "Nurse Line", phoneNumber: "+14155550101" },
-    { type: "USER", name: "Joe Johnson", userName: "joej", firstName: "Joe", lastName: "Johnson", employeeId: "E-1001", phoneNumber: "+14155550142" },
-    { type: "USER", name: "Maria Garcia", userName: "mariag", firstName: "Maria", lastName: "Garcia", employeeId: "E-1002", email: "maria.garcia@demo.example" },
+    {
+      type: "USER",
+      name: "Joe Johnson",
+      userName: "joej",
+      firstName: "Joe",
+      lastName: "Johnson",
+      employeeId: "E-1001",
+      phoneNumber: "+14155550142",
+    },
+    {
+      type: "USER",
+      name: "Maria Garcia",
+      userName: "mariag",
+      firstName: "Maria",
+      lastName: "Garcia",
+      employeeId: "E-1002",
+      email: "maria.garcia@demo.example",
+    },
   ] as const;
   for (const contact of contacts) await services.contacts.import(organizationId, contact);
   const admin = DEMO_CALLERS.admin;

@@ -27,8 +27,14 @@ async function main(): Promise<void> {
     },
   });
   console.log(`Switchboard ready at ${app.server.url} (${app.database.kind})`);
-  if (app.config.nodeEnv !== "production" && app.jwtSecret && (await app.services.organizations.get(DEMO_ORGANIZATION_ID))) {
-    console.log("Development tokens for the demo organization (send as 'Authorization: Bearer <token>'):");
+  if (
+    app.config.nodeEnv !== "production" &&
+    app.jwtSecret &&
+    (await app.services.organizations.get(DEMO_ORGANIZATION_ID))
+  ) {
+    console.log(
+      "Development tokens for the demo organization (send as 'Authorization: Bearer <token>'):",
+    );
     for (const [role, caller] of Object.entries(DEMO_CALLERS)) {
       console.log(`  ${role.padEnd(7)} ${await signToken(app.jwtSecret, caller)}`);
     }

@@ -25,7 +25,9 @@ function referenceResolvers() {
       return load(context, parseId(reference.id));
     };
   return {
-    Contact: { __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)) },
+    Contact: {
+      __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)),
+    },
   };
 }
 

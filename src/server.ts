@@ -51,7 +51,8 @@ async function authenticate(
   try {
     return { caller: await verifier.verify(match[1]), failure: null };
   } catch (error) {
-    if (error instanceof InvalidTokenError) return { caller: null, failure: `Invalid token: ${error.message}` };
+    if (error instanceof InvalidTokenError)
+      return { caller: null, failure: `Invalid token: ${error.message}` };
     throw error;
   }
 }
@@ -76,7 +77,9 @@ function statementCountPlugin(): ApolloServerPlugin<RequestContext & { tally?: S
 
 function landingPage(options: ServerOptions) {
   if (!options.config.introspection) return ApolloServerPluginLandingPageDisabled();
-  const headers = options.sandboxToken ? { Authorization: `Bearer ${options.sandboxToken}` } : undefined;
+  const headers = options.sandboxToken
+    ? { Authorization: `Bearer ${options.sandboxToken}` }
+    : undefined;
   return ApolloServerPluginLandingPageLocalDefault({
     embed: true,
     footer: false,
@@ -94,7 +97,9 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
         ? String(error.message)
         : "Internal server error";
   res.status(status).json({
-    errors: [{ message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } }],
+    errors: [
+      { message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } },
+    ],
   });
 };
 
@@ -134,7 +139,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const { caller, failure } = await authenticate(verifier, req);
-        return { ...createRequestContext(services, caller, failure), tally: res.locals.tally as StatementTally };
+        return {
+          ...createRequestContext(services, caller, failure),
+          tally: res.locals.tally as StatementTally,
+        };
       },
     }),
   );

@@ -9,8 +9,14 @@ import { OrganizationService } from "./modules/organization/organization.service
 
 /** Every module's service, built once per process over one database. */
 export function createServices(db: Database, config: Config) {
-  const organizations = new OrganizationService(new OrganizationRepository(db), config.defaultPhoneRegion);
-  const contactPreferences = new ContactPreferenceService(new ContactPreferenceRepository(db), organizations);
+  const organizations = new OrganizationService(
+    new OrganizationRepository(db),
+    config.defaultPhoneRegion,
+  );
+  const contactPreferences = new ContactPreferenceService(
+    new ContactPreferenceRepository(db),
+    organizations,
+  );
   const contacts = new ContactService(new ContactRepository(db), organizations);
   return { organizations, contactPreferences, contacts };
 }

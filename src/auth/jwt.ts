@@ -35,7 +35,8 @@ export async function createTokenVerifier(config: JwtConfig): Promise<TokenVerif
         return callerFromClaims(payload);
       } catch (error) {
         if (error instanceof InvalidTokenError) throw error;
-        if (error instanceof errors.JWTExpired) throw new InvalidTokenError("the token has expired");
+        if (error instanceof errors.JWTExpired)
+          throw new InvalidTokenError("the token has expired");
         throw new InvalidTokenError("the token could not be verified");
       }
     },

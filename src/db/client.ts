@@ -11,7 +11,11 @@ import { statementCountingLogger } from "./statement-count";
 export type Schema = typeof schema;
 /** The query surface both drivers share; services never know which one runs. */
 export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+export type Transaction = PgTransaction<
+  PgQueryResultHKT,
+  Schema,
+  ExtractTablesWithRelations<Schema>
+>;
 /** Either the database or an open transaction: repositories accept both. */
 export type Executor = Database | Transaction;
 
@@ -32,7 +36,10 @@ export interface DatabaseOptions {
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+    });
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
     return { db, kind: "postgres", pool, pglite: null, close: () => pool.end() };
   }
@@ -40,6 +47,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pglite = inMemory ? new PGlite() : new PGlite(options.dataDir);
   await pglite.waitReady;
-  const db = drizzlePglite(pglite, { schema, logger: statementCountingLogger }) as unknown as Database;
+  const db = drizzlePglite(pglite, {
+    schema,
+    logger: statementCountingLogger,
+  }) as unknown as Database;
   return { db, kind: "pglite", pool: null, pglite, close: () => pglite.close() };
 }

@@ -20,7 +20,10 @@ export class PageInfo {
  * extend it as `@ObjectType() class ContactConnection extends ConnectionType(Contact, "Contact") {}`.
  */
 export function ConnectionType<Node extends object>(NodeClass: ClassType<Node>, name: string) {
-  @ObjectType(`${name}Edge`, { description: `One ${name} in a page, with its cursor.`, simpleResolvers: true })
+  @ObjectType(`${name}Edge`, {
+    description: `One ${name} in a page, with its cursor.`,
+    simpleResolvers: true,
+  })
   class Edge {
     @Field(() => String, { description: "Opaque cursor: pass it as after/before." })
     cursor!: string;
@@ -48,7 +51,10 @@ export function ConnectionType<Node extends object>(NodeClass: ClassType<Node>, 
 
 @ArgsType()
 export class PageArgsType {
-  @Field(() => Int, { nullable: true, description: "Page size from the start (default 20, max 100)." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "Page size from the start (default 20, max 100).",
+  })
   first?: number;
 
   @Field(() => String, { nullable: true, description: "Cursor: items after this one." })

@@ -112,7 +112,11 @@ export function keysetQuery<Row>(keys: SortKey<Row>[], page: PageRequest) {
   const orderBy = keys.map((key) =>
     !key.descending !== page.backward ? asc(key.column) : desc(key.column),
   );
-  return { where: conditions.length ? and(...conditions) : undefined, orderBy, limit: page.limit + 1 };
+  return {
+    where: conditions.length ? and(...conditions) : undefined,
+    orderBy,
+    limit: page.limit + 1,
+  };
 }
 
 export function toConnection<Row, Node = Row>(

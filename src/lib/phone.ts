@@ -7,7 +7,9 @@ import {
 import { BadUserInputError } from "./errors";
 
 /** The first of the candidates that is an ISO 3166 region libphonenumber knows (contact, organization, config). */
-export function resolveRegion(...candidates: (string | null | undefined)[]): CountryCode | undefined {
+export function resolveRegion(
+  ...candidates: (string | null | undefined)[]
+): CountryCode | undefined {
   for (const candidate of candidates) {
     const region = candidate?.trim().toUpperCase();
     if (region && isSupportedCountry(region)) return region;
@@ -25,11 +27,17 @@ function parseValid(input: string, region: CountryCode | undefined): PhoneNumber
  * "4571999999") and returns it in E.164. A digits-only number that is not valid in the region
  * is retried as international, as seed 004 writes numbers with their country code and no "+".
  */
-export function normalizePhoneNumber(input: string, region: CountryCode | undefined, field: string): string {
+export function normalizePhoneNumber(
+  input: string,
+  region: CountryCode | undefined,
+  field: string,
+): string {
   const trimmed = input.trim();
   const parsed =
     parseValid(trimmed, region) ??
-    (/^[\d\s().-]+$/.test(trimmed) ? parseValid(`+${trimmed.replace(/\D/g, "")}`, undefined) : undefined);
+    (/^[\d\s().-]+$/.test(trimmed)
+      ? parseValid(`+${trimmed.replace(/\D/g, "")}`, undefined)
+      : undefined);
   if (!parsed) {
     throw new BadUserInputError(field, `${field} "${input}" is not a valid phone number`);
   }
@@ -61,6 +69,12 @@ export function normalizeEmail(input: string, field: string): string {
  * A consent value as CONSENT.md keys it: an email lower-cased, anything else read as a phone
  * number and stored in E.164.
  */
-export function normalizeContactValue(input: string, region: CountryCode | undefined, field: string): string {
-  return input.includes("@") ? normalizeEmail(input, field) : normalizePhoneNumber(input, region, field);
+export function normalizeContactValue(
+  input: string,
+  region: CountryCode | undefined,
+  field: string,
+): string {
+  return input.includes("@")
+    ? normalizeEmail(input, field)
+    : normalizePhoneNumber(input, region, field);
 }

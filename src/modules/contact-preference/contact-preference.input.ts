@@ -1,6 +1,9 @@
 import { Field, InputType } from "type-graphql";
 
-@InputType({ description: "A whole contact preference (create, and PUT: omitted fields reset to their defaults)." })
+@InputType({
+  description:
+    "A whole contact preference (create, and PUT: omitted fields reset to their defaults).",
+})
 export class ContactPreferenceInput {
   @Field(() => String, { description: "Phone number in any common format, or an email (≤255)." })
   contact!: string;
@@ -62,7 +65,10 @@ export class ContactPreferencePatch {
 
 @InputType({ description: "Every given attribute must match (AND)." })
 export class ContactPreferenceFilter {
-  @Field(() => String, { nullable: true, description: "Any common format; matched after normalization." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Any common format; matched after normalization.",
+  })
   contact?: string;
 
   @Field(() => String, { nullable: true })

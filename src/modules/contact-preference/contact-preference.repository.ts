@@ -10,7 +10,14 @@ import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagin
 export type ContactPreferenceConditions = Partial<
   Pick<
     ContactPreferenceRow,
-    "contact" | "legacyId" | "nextgenLegacyId" | "reason" | "country" | "doNotText" | "doNotCall" | "doNotEmail"
+    | "contact"
+    | "legacyId"
+    | "nextgenLegacyId"
+    | "reason"
+    | "country"
+    | "doNotText"
+    | "doNotCall"
+    | "doNotEmail"
   >
 >;
 
@@ -27,7 +34,10 @@ export class ContactPreferenceRepository {
     return row;
   }
 
-  findByContacts(organizationId: string, contacts: readonly string[]): Promise<ContactPreferenceRow[]> {
+  findByContacts(
+    organizationId: string,
+    contacts: readonly string[],
+  ): Promise<ContactPreferenceRow[]> {
     return this.db
       .select()
       .from(table)
@@ -48,7 +58,11 @@ export class ContactPreferenceRepository {
     return row;
   }
 
-  list(organizationId: string, conditions: ContactPreferenceConditions, args: PageArgs): Promise<Connection<ContactPreferenceRow>> {
+  list(
+    organizationId: string,
+    conditions: ContactPreferenceConditions,
+    args: PageArgs,
+  ): Promise<Connection<ContactPreferenceRow>> {
     const filters: SQL[] = [eq(table.organizationId, organizationId)];
     for (const [key, value] of Object.entries(conditions)) {
       if (value !== undefined && value !== null) {
@@ -59,12 +73,21 @@ export class ContactPreferenceRepository {
       args,
       byId(table.id),
       and(...filters),
-      (where, orderBy, limit) => this.db.select().from(table).where(where).orderBy(...orderBy).limit(limit),
+      (where, orderBy, limit) =>
+        this.db
+          .select()
+          .from(table)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(limit),
       (where) => this.db.$count(table, where),
     );
   }
 
-  async insert(row: NewContactPreferenceRow, executor: Executor = this.db): Promise<ContactPreferenceRow> {
+  async insert(
+    row: NewContactPreferenceRow,
+    executor: Executor = this.db,
+  ): Promise<ContactPreferenceRow> {
     const [created] = await executor.insert(table).values(row).returning();
     return created;
   }

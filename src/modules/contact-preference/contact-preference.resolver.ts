@@ -3,24 +3,36 @@ import { CurrentCaller } from "../../auth/current-caller";
 import type { Caller } from "../../auth/caller";
 import { PageArgsType } from "../../lib/connection";
 import type { RequestContext } from "../../context";
-import { ContactPreferenceFilter, ContactPreferenceInput, ContactPreferencePatch } from "./contact-preference.input";
+import {
+  ContactPreferenceFilter,
+  ContactPreferenceInput,
+  ContactPreferencePatch,
+} from "./contact-preference.input";
 import { ContactPreference, ContactPreferenceConnection } from "./contact-preference.type";
 
 @Resolver(() => ContactPreference)
 export class ContactPreferenceResolver {
   @Authorized()
-  @Query(() => ContactPreferenceConnection, { description: "Contact preferences, filtered with AND." })
+  @Query(() => ContactPreferenceConnection, {
+    description: "Contact preferences, filtered with AND.",
+  })
   contactPreferences(
-    @Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller,
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
     @Args(() => PageArgsType) page: PageArgsType,
-    @Arg("filter", () => ContactPreferenceFilter, { nullable: true }) filter?: ContactPreferenceFilter,
+    @Arg("filter", () => ContactPreferenceFilter, { nullable: true })
+    filter?: ContactPreferenceFilter,
   ) {
     return services.contactPreferences.list(caller, filter, page);
   }
 
   @Authorized()
   @Query(() => ContactPreference, { nullable: true })
-  contactPreference(@Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller, @Arg("id", () => ID) id: string) {
+  contactPreference(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
     return services.contactPreferences.get(caller, id);
   }
 
@@ -29,14 +41,19 @@ export class ContactPreferenceResolver {
     nullable: true,
     description: "The preference for a phone number (any common format) or email.",
   })
-  contactPreferenceFor(@Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller, @Arg("contact", () => String) contact: string) {
+  contactPreferenceFor(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("contact", () => String) contact: string,
+  ) {
     return services.contactPreferences.getByContact(caller, contact);
   }
 
   @Authorized("admin")
   @Mutation(() => ContactPreference)
   createContactPreference(
-    @Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller,
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
     @Arg("input", () => ContactPreferenceInput) input: ContactPreferenceInput,
   ) {
     return services.contactPreferences.create(caller, input);
@@ -45,7 +62,8 @@ export class ContactPreferenceResolver {
   @Authorized("admin")
   @Mutation(() => ContactPreference, { description: "PUT: replaces every field." })
   replaceContactPreference(
-    @Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller,
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
     @Arg("id", () => ID) id: string,
     @Arg("input", () => ContactPreferenceInput) input: ContactPreferenceInput,
   ) {
@@ -55,7 +73,8 @@ export class ContactPreferenceResolver {
   @Authorized("admin")
   @Mutation(() => ContactPreference, { description: "PATCH: changes only the fields given." })
   updateContactPreference(
-    @Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller,
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
     @Arg("id", () => ID) id: string,
     @Arg("input", () => ContactPreferencePatch) input: ContactPreferencePatch,
   ) {
@@ -64,7 +83,11 @@ export class ContactPreferenceResolver {
 
   @Authorized("admin")
   @Mutation(() => ID)
-  deleteContactPreference(@Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller, @Arg("id", () => ID) id: string) {
+  deleteContactPreference(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
     return services.contactPreferences.delete(caller, id);
   }
 }

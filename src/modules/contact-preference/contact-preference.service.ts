@@ -1,13 +1,25 @@
 import type { Caller } from "../../auth/caller";
 import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
-import { BadUserInputError, ConflictError, isUniqueViolation, NotFoundError } from "../../lib/errors";
+import {
+  BadUserInputError,
+  ConflictError,
+  isUniqueViolation,
+  NotFoundError,
+} from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizeContactValue } from "../../lib/phone";
 import { checkMaxLength, checkNotNull } from "../../lib/validate";
 import type { OrganizationService } from "../organization/organization.service";
-import type { ContactPreferenceFilter, ContactPreferenceInput, ContactPreferencePatch } from "./contact-preference.input";
-import type { ContactPreferenceConditions, ContactPreferenceRepository } from "./contact-preference.repository";
+import type {
+  ContactPreferenceFilter,
+  ContactPreferenceInput,
+  ContactPreferencePatch,
+} from "./contact-preference.input";
+import type {
+  ContactPreferenceConditions,
+  ContactPreferenceRepository,
+} from "./contact-preference.repository";
 
 /** Seed 000 limits. */
 const CONTACT_MAX = 255;
@@ -20,7 +32,12 @@ export class ContactPreferenceService {
   ) {}
 
   /** E.164 phone or lower-cased email, reading national numbers in the country's or organization's region. */
-  async normalizeContact(caller: Caller, value: string, field: string, country?: string | null): Promise<string> {
+  async normalizeContact(
+    caller: Caller,
+    value: string,
+    field: string,
+    country?: string | null,
+  ): Promise<string> {
     checkMaxLength(value, CONTACT_MAX, field);
     if (!value.trim()) throw new BadUserInputError(field, `${field} must not be empty`);
     const region = await this.organizations.phoneRegion(caller.organizationId, country);
@@ -38,11 +55,18 @@ export class ContactPreferenceService {
   }
 
   /** For loaders: already-normalized values, one query. */
-  findByContacts(organizationId: string, contacts: readonly string[]): Promise<ContactPreferenceRow[]> {
+  findByContacts(
+    organizationId: string,
+    contacts: readonly string[],
+  ): Promise<ContactPreferenceRow[]> {
     return this.repository.findByContacts(organizationId, contacts);
   }
 
-  async list(caller: Caller, filter: ContactPreferenceFilter | undefined, page: PageArgs): Promise<Connection<ContactPreferenceRow>> {
+  async list(
+    caller: Caller,
+    filter: ContactPreferenceFilter | undefined,
+    page: PageArgs,
+  ): Promise<Connection<ContactPreferenceRow>> {
     const conditions: ContactPreferenceConditions = { ...filter };
     if (filter?.contact !== undefined) {
       conditions.contact = await this.normalizeContact(caller, filter.contact, "filter.contact");
@@ -58,14 +82,22 @@ export class ContactPreferenceService {
   }
 
   /** PUT: every field is replaced; omitted optional fields become null or false. */
-  async replace(caller: Caller, id: string, input: ContactPreferenceInput): Promise<ContactPreferenceRow> {
+  async replace(
+    caller: Caller,
+    id: string,
+    input: ContactPreferenceInput,
+  ): Promise<ContactPreferenceRow> {
     const preferenceId = parseId(id);
     const row = await this.rowFromInput(caller, input);
     return this.updateExisting(caller, preferenceId, row);
   }
 
   /** PATCH: only the given fields change. */
-  async update(caller: Caller, id: string, patch: ContactPreferencePatch): Promise<ContactPreferenceRow> {
+  async update(
+    caller: Caller,
+    id: string,
+    patch: ContactPreferencePatch,
+  ): Promise<ContactPreferenceRow> {
     const preferenceId = parseId(id);
     const changes = await this.changesFromPatch(caller, preferenceId, patch);
     return this.updateExisting(caller, preferenceId, changes);
@@ -108,7 +140,8 @@ export class ContactPreferenceService {
     };
     const contact = checkNotNull(patch.contact, "input.contact");
     if (contact !== undefined) {
-      const country = patch.country !== undefined ? patch.country : (await this.get(caller, id))?.country;
+      const country =
+        patch.country !== undefined ? patch.country : (await this.get(caller, id))?.country;
       changes.contact = await this.normalizeContact(caller, contact, "input.contact", country);
     }
     return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
@@ -119,7 +152,9 @@ export class ContactPreferenceService {
     id: string,
     changes: Partial<NewContactPreferenceRow>,
   ): Promise<ContactPreferenceRow> {
-    const updated = await this.writeUnique(() => this.repository.update(caller.organizationId, id, changes));
+    const updated = await this.writeUnique(() =>
+      this.repository.update(caller.organizationId, id, changes),
+    );
     if (!updated) throw new NotFoundError("ContactPreference", id);
     return updated;
   }
@@ -129,7 +164,10 @@ export class ContactPreferenceService {
       return await write();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError("A preference for this contact value already exists", "input.contact");
+        throw new ConflictError(
+          "A preference for this contact value already exists",
+          "input.contact",
+        );
       }
       throw error;
     }

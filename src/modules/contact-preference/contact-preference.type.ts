@@ -15,13 +15,18 @@ export class ContactPreference {
   @Field(() => String, { nullable: true })
   nextgenLegacyId!: string | null;
 
-  @Field(() => String, { description: "Normalized value: E.164 phone number or lower-cased email (≤255)." })
+  @Field(() => String, {
+    description: "Normalized value: E.164 phone number or lower-cased email (≤255).",
+  })
   contact!: string;
 
   @Field(() => String, { nullable: true, description: "Reason for the restriction." })
   reason!: string | null;
 
-  @Field(() => String, { nullable: true, description: "Country (≤255); an ISO 3166 code also sets the phone region." })
+  @Field(() => String, {
+    nullable: true,
+    description: "Country (≤255); an ISO 3166 code also sets the phone region.",
+  })
   country!: string | null;
 
   @Field(() => Boolean, { description: "Do not send texts (SMS) to this contact." })
@@ -41,4 +46,7 @@ export class ContactPreference {
 }
 
 @ObjectType()
-export class ContactPreferenceConnection extends ConnectionType(ContactPreference, "ContactPreference") {}
+export class ContactPreferenceConnection extends ConnectionType(
+  ContactPreference,
+  "ContactPreference",
+) {}

@@ -15,11 +15,16 @@ export class CreateContactInput {
   @Field(() => String, { nullable: true })
   email?: string | null;
 
-  @Field(() => String, { nullable: true, description: "ISO 3166 region for reading a national number." })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 3166 region for reading a national number.",
+  })
   country?: string | null;
 }
 
-@InputType({ description: "Changes to a CUSTOM contact: fields given change, null clears an optional one." })
+@InputType({
+  description: "Changes to a CUSTOM contact: fields given change, null clears an optional one.",
+})
 export class UpdateContactInput {
   @Field(() => String, { nullable: true })
   name?: string;
@@ -34,7 +39,9 @@ export class UpdateContactInput {
   country?: string | null;
 }
 
-@InputType({ description: "Seed 001: every given attribute must match (AND); text matches ignore case." })
+@InputType({
+  description: "Seed 001: every given attribute must match (AND); text matches ignore case.",
+})
 export class ContactFilter {
   @Field(() => ContactType, { nullable: true })
   type?: ContactType;

@@ -18,7 +18,11 @@ export interface ContactConditions {
 }
 
 const table = contacts;
-const exactColumns = { type: table.type, phoneNumber: table.phoneNumber, email: table.email } as const;
+const exactColumns = {
+  type: table.type,
+  phoneNumber: table.phoneNumber,
+  email: table.email,
+} as const;
 const caseInsensitiveColumns = {
   name: table.name,
   country: table.country,
@@ -42,7 +46,10 @@ export class ContactRepository {
       .where(and(eq(table.organizationId, organizationId), inArray(table.id, [...ids])));
   }
 
-  async findByPhoneNumber(organizationId: string, phoneNumber: string): Promise<ContactRow | undefined> {
+  async findByPhoneNumber(
+    organizationId: string,
+    phoneNumber: string,
+  ): Promise<ContactRow | undefined> {
     const [row] = await this.db
       .select()
       .from(table)
@@ -50,7 +57,11 @@ export class ContactRepository {
     return row;
   }
 
-  list(organizationId: string, conditions: ContactConditions, args: PageArgs): Promise<Connection<ContactRow>> {
+  list(
+    organizationId: string,
+    conditions: ContactConditions,
+    args: PageArgs,
+  ): Promise<Connection<ContactRow>> {
     const filters: SQL[] = [eq(table.organizationId, organizationId)];
     for (const [key, column] of Object.entries(exactColumns)) {
       const value = conditions[key as keyof typeof exactColumns];
@@ -64,7 +75,13 @@ export class ContactRepository {
       args,
       byId(table.id),
       and(...filters),
-      (where, orderBy, limit) => this.db.select().from(table).where(where).orderBy(...orderBy).limit(limit),
+      (where, orderBy, limit) =>
+        this.db
+          .select()
+          .from(table)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(limit),
       (where) => this.db.$count(table, where),
     );
   }
@@ -74,7 +91,11 @@ export class ContactRepository {
     return created;
   }
 
-  async update(organizationId: string, id: string, changes: Partial<NewContactRow>): Promise<ContactRow | undefined> {
+  async update(
+    organizationId: string,
+    id: string,
+    changes: Partial<NewContactRow>,
+  ): Promise<ContactRow | undefined> {
     const [updated] = await this.db
       .update(table)
       .set({ ...changes, updatedAt: new Date() })

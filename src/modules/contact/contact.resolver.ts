@@ -1,4 +1,15 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
 import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
@@ -13,7 +24,9 @@ import { Contact, ContactConnection } from "./contact.type";
 @Resolver(() => Contact)
 export class ContactResolver {
   @Authorized()
-  @Query(() => ContactConnection, { description: "Contacts of every type, filtered with AND (seed 001)." })
+  @Query(() => ContactConnection, {
+    description: "Contacts of every type, filtered with AND (seed 001).",
+  })
   contacts(
     @Ctx() { services }: RequestContext,
     @CurrentCaller() caller: Caller,
@@ -30,7 +43,10 @@ export class ContactResolver {
   }
 
   @Authorized()
-  @Query(() => Contact, { nullable: true, description: "Seed 004 by_number: any common format, matched in E.164." })
+  @Query(() => Contact, {
+    nullable: true,
+    description: "Seed 004 by_number: any common format, matched in E.164.",
+  })
   contactByPhoneNumber(
     @Ctx() { services }: RequestContext,
     @CurrentCaller() caller: Caller,
@@ -62,11 +78,18 @@ export class ContactResolver {
 
   @Authorized("admin")
   @Mutation(() => ID, { description: "Deletes a CUSTOM contact and answers its id." })
-  deleteContact(@Ctx() { services }: RequestContext, @CurrentCaller() caller: Caller, @Arg("id", () => ID) id: string) {
+  deleteContact(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
     return services.contacts.delete(caller, id);
   }
 
-  @FieldResolver(() => String, { nullable: true, description: "National rendering, e.g. \"71 99 99 99\"." })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'National rendering, e.g. "71 99 99 99".',
+  })
   phoneNumberFormatted(@Root() contact: ContactRow) {
     return formatPhoneNational(contact.phoneNumber);
   }

@@ -37,11 +37,19 @@ export class ContactService {
     return (await this.repository.findByPhoneNumber(caller.organizationId, e164)) ?? null;
   }
 
-  async list(caller: Caller, filter: ContactFilter | undefined, page: PageArgs): Promise<Connection<ContactRow>> {
+  async list(
+    caller: Caller,
+    filter: ContactFilter | undefined,
+    page: PageArgs,
+  ): Promise<Connection<ContactRow>> {
     const conditions: ContactConditions = { ...filter };
     if (filter?.phoneNumber !== undefined) {
       const region = await this.organizations.phoneRegion(caller.organizationId);
-      conditions.phoneNumber = normalizePhoneNumber(filter.phoneNumber, region, "filter.phoneNumber");
+      conditions.phoneNumber = normalizePhoneNumber(
+        filter.phoneNumber,
+        region,
+        "filter.phoneNumber",
+      );
     }
     if (filter?.email !== undefined) conditions.email = filter.email.trim().toLowerCase();
     return this.repository.list(caller.organizationId, conditions, page);
@@ -49,25 +57,36 @@ export class ContactService {
 
   async create(caller: Caller, input: CreateContactInput): Promise<ContactRow> {
     if (input.type !== ContactType.CUSTOM) {
-      throw new ForbiddenError("Only CUSTOM contacts can be created; QUEUE and USER contacts are read-only");
+      throw new ForbiddenError(
+        "Only CUSTOM contacts can be created; QUEUE and USER contacts are read-only",
+      );
     }
     const fields = await this.writableFields(caller, input, null);
     return this.writeUnique(() =>
-      this.repository.insert({ ...fields, name: fields.name!, type: "CUSTOM", id: newId(), organizationId: caller.organizationId }),
+      this.repository.insert({
+        ...fields,
+        name: fields.name!,
+        type: "CUSTOM",
+        id: newId(),
+        organizationId: caller.organizationId,
+      }),
     );
   }
 
   async update(caller: Caller, id: string, input: UpdateContactInput): Promise<ContactRow> {
     const existing = await this.getWritable(caller, id);
     const changes = await this.writableFields(caller, input, existing);
-    const updated = await this.writeUnique(() => this.repository.update(caller.organizationId, existing.id, changes));
+    const updated = await this.writeUnique(() =>
+      this.repository.update(caller.organizationId, existing.id, changes),
+    );
     if (!updated) throw new NotFoundError("Contact", id);
     return updated;
   }
 
   async delete(caller: Caller, id: string): Promise<string> {
     const existing = await this.getWritable(caller, id);
-    if (!(await this.repository.delete(caller.organizationId, existing.id))) throw new NotFoundError("Contact", id);
+    if (!(await this.repository.delete(caller.organizationId, existing.id)))
+      throw new NotFoundError("Contact", id);
     return existing.id;
   }
 
@@ -80,7 +99,9 @@ export class ContactService {
     const existing = await this.get(caller, id);
     if (!existing) throw new NotFoundError("Contact", id);
     if (existing.type !== "CUSTOM") {
-      throw new ForbiddenError(`${existing.type} contacts are read-only; only CUSTOM contacts can be changed`);
+      throw new ForbiddenError(
+        `${existing.type} contacts are read-only; only CUSTOM contacts can be changed`,
+      );
     }
     return existing;
   }
@@ -92,17 +113,29 @@ export class ContactService {
     existing: ContactRow | null,
   ): Promise<Partial<NewContactRow>> {
     const name = checkNotNull(input.name, "input.name");
-    if (name !== undefined || !existing) checkMaxLength(checkNotBlank(name, "input.name"), NAME_MAX, "input.name");
+    if (name !== undefined || !existing)
+      checkMaxLength(checkNotBlank(name, "input.name"), NAME_MAX, "input.name");
     const country = input.country === undefined ? existing?.country : input.country;
     if (country && !resolveRegion(country)) {
-      throw new BadUserInputError("input.country", `input.country "${country}" is not an ISO 3166 region code`);
+      throw new BadUserInputError(
+        "input.country",
+        `input.country "${country}" is not an ISO 3166 region code`,
+      );
     }
     const region = await this.organizations.phoneRegion(caller.organizationId, country);
     const changes: Partial<NewContactRow> = {
       name: name?.trim(),
       country: input.country === undefined ? undefined : (input.country?.toUpperCase() ?? null),
-      phoneNumber: input.phoneNumber ? normalizePhoneNumber(input.phoneNumber, region, "input.phoneNumber") : input.phoneNumber === undefined ? undefined : null,
-      email: input.email ? normalizeEmail(input.email, "input.email") : input.email === undefined ? undefined : null,
+      phoneNumber: input.phoneNumber
+        ? normalizePhoneNumber(input.phoneNumber, region, "input.phoneNumber")
+        : input.phoneNumber === undefined
+          ? undefined
+          : null,
+      email: input.email
+        ? normalizeEmail(input.email, "input.email")
+        : input.email === undefined
+          ? undefined
+          : null,
     };
     return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
   }
@@ -112,7 +145,10 @@ export class ContactService {
       return await write();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictError("Another contact already has this phone number", "input.phoneNumber");
+        throw new ConflictError(
+          "Another contact already has this phone number",
+          "input.phoneNumber",
+        );
       }
       throw error;
     }

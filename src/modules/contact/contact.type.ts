@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType } from "../../lib/connection";
 
 export enum ContactType {
@@ -9,10 +9,14 @@ export enum ContactType {
 
 registerEnumType(ContactType, {
   name: "ContactType",
-  description: "Seed 001: CUSTOM contacts are writable; QUEUE and USER come from the contact center and are read-only.",
+  description:
+    "Seed 001: CUSTOM contacts are writable; QUEUE and USER come from the contact center and are read-only.",
 });
 
-@ObjectType({ description: "Seeds 001/004: the other party of a call, shared with the whole organization." })
+@Directive(`@key(fields: "id")`)
+@ObjectType({
+  description: "Seeds 001/004: the other party of a call, shared with the whole organization.",
+})
 export class Contact {
   @Field(() => ID)
   id!: string;
@@ -29,7 +33,10 @@ export class Contact {
   @Field(() => String, { nullable: true, description: "Lower-cased." })
   email!: string | null;
 
-  @Field(() => String, { nullable: true, description: "ISO 3166 region the phone number is read in." })
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 3166 region the phone number is read in.",
+  })
   country!: string | null;
 
   @Field(() => String, { nullable: true, description: "USER contacts only." })

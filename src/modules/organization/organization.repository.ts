@@ -26,7 +26,10 @@ export class OrganizationRepository {
   }
 
   async setDoubleOptIn(executor: Executor, id: string, enabled: boolean): Promise<void> {
-    await executor.update(organizations).set({ doubleOptIn: enabled }).where(eq(organizations.id, id));
+    await executor
+      .update(organizations)
+      .set({ doubleOptIn: enabled })
+      .where(eq(organizations.id, id));
   }
 
   async count(): Promise<number> {

@@ -9,14 +9,21 @@ import { OrganizationRepository } from "./organization.repository";
 const REGION_CACHE_MS = 60_000;
 
 export class OrganizationService {
-  private readonly regionCache = new Map<string, { region: CountryCode | undefined; until: number }>();
+  private readonly regionCache = new Map<
+    string,
+    { region: CountryCode | undefined; until: number }
+  >();
 
   constructor(
     private readonly repository: OrganizationRepository,
     private readonly fallbackRegion: string,
   ) {}
 
-  async create(input: { name: string; defaultRegion?: string | null; id?: string }): Promise<OrganizationRow> {
+  async create(input: {
+    name: string;
+    defaultRegion?: string | null;
+    id?: string;
+  }): Promise<OrganizationRow> {
     return this.repository.insert({
       id: input.id ?? newId(),
       name: input.name,
@@ -29,7 +36,10 @@ export class OrganizationService {
   }
 
   /** The region for numbers written without a country code: the given one, else the organization's, else config. */
-  async phoneRegion(organizationId: string, ownRegion?: string | null): Promise<CountryCode | undefined> {
+  async phoneRegion(
+    organizationId: string,
+    ownRegion?: string | null,
+  ): Promise<CountryCode | undefined> {
     const own = resolveRegion(ownRegion);
     if (own) return own;
     const cached = this.regionCache.get(organizationId);
@@ -41,7 +51,10 @@ export class OrganizationService {
   }
 
   /** Reads the double opt-in switch under a row lock, inside the caller's transaction. */
-  async lockForConsentChange(executor: Executor, organizationId: string): Promise<OrganizationRow | undefined> {
+  async lockForConsentChange(
+    executor: Executor,
+    organizationId: string,
+  ): Promise<OrganizationRow | undefined> {
     return this.repository.findByIdForUpdate(executor, organizationId);
   }
 
