@@ -129,6 +129,7 @@ export function toConnection<Row, Node = Row>(
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
+  let total: Promise<number> | undefined;
   const edges = pageRows.map((row) => ({
     cursor: encodeCursor(keys.map((key) => key.read(row))),
     node: toNode(row),
@@ -143,7 +144,9 @@ export function toConnection<Row, Node = Row>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
     get totalCount() {
-      return countTotal();
+      // Drizzle builders are thenables that run again on every then(): settle once.
+      total ??= Promise.resolve(countTotal());
+      return total;
     },
   };
 }

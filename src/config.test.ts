@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "./config";
+
+function errorFor(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("runs with no configuration: embedded database, port 4000, generated development secret", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 4000,
+      databaseUrl: null,
+      nodeEnv: "development",
+      introspection: true,
+    });
+    expect(config.jwt).toMatchObject({ kind: "secret", generated: true });
+  });
+
+  it("names the variable of every wrong value in one line", () => {
+    expect(errorFor({ PORT: "eighty" })).toMatch(/^PORT: /);
+    expect(errorFor({ DATABASE_URL: "mysql://x" })).toMatch(/^DATABASE_URL: /);
+    expect(errorFor({ JWT_SECRET: "short" })).toMatch(/^JWT_SECRET: /);
+    expect(errorFor({ JWT_PUBLIC_KEY: "not a pem" })).toMatch(/^JWT_PUBLIC_KEY: /);
+    expect(errorFor({ CORS_ORIGINS: "example.org" })).toMatch(/^CORS_ORIGINS: /);
+    expect(errorFor({ LOG_LEVEL: "loud" })).toMatch(/^LOG_LEVEL: /);
+    expect(errorFor({ NODE_ENV: "staging" })).toMatch(/^NODE_ENV: /);
+    expect(errorFor({ INTROSPECTION: "maybe" })).toMatch(/^INTROSPECTION: /);
+    expect(errorFor({ DEFAULT_PHONE_REGION: "XX" })).toMatch(/^DEFAULT_PHONE_REGION: /);
+    expect(errorFor({ SERVICE_ACCOUNTS: "user-without-password" })).toMatch(/^SERVICE_ACCOUNTS: /);
+  });
+
+  it("requires a signing key in production and turns introspection off there", () => {
+    expect(errorFor({ NODE_ENV: "production" })).toMatch(/^JWT_SECRET: /);
+    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) });
+    expect(config.introspection).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), INTROSPECTION: "true" })
+        .introspection,
+    ).toBe(true);
+  });
+
+  it("parses lists: CORS origins and service accounts", () => {
+    const config = loadConfig({
+      CORS_ORIGINS: "https://app.example.org, http://localhost:3000",
+      SERVICE_ACCOUNTS: "ingest:s3cret@0195F0A0-0000-7000-8000-000000000001",
+    });
+    expect(config.corsOrigins).toEqual(["https://app.example.org", "http://localhost:3000"]);
+    expect(config.serviceAccounts).toEqual([
+      {
+        username: "ingest",
+        password: "s3cret",
+        organizationId: "0195f0a0-0000-7000-8000-000000000001",
+      },
+    ]);
+  });
+});

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  dataOf,
+  errorCodes,
+  startTestServer,
+  type TestOrganization,
+  type TestServer,
+} from "../helpers/server";
+
+let server: TestServer;
+let org: TestOrganization;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  org = await server.createOrganization();
+});
+afterAll(() => server.stop());
+
+const auth = () => ({ authorization: `Bearer ${org.tokens.admin}` });
+
+describe("GraphQL over HTTP", () => {
+  it("answers a GET query with the graphql-response media type when asked for it", async () => {
+    const url = `${server.url}?query=${encodeURIComponent("{ contacts { totalCount } }")}`;
+    const response = await fetch(url, {
+      headers: {
+        ...auth(),
+        accept: "application/graphql-response+json",
+        "apollo-require-preflight": "1",
+      },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/application\/graphql-response\+json/);
+    expect(await response.json()).toMatchObject({ data: { contacts: { totalCount: 0 } } });
+  });
+
+  it("refuses a mutation over GET with 405 and writes nothing", async () => {
+    const mutation = `mutation { createContact(input: { name: "via GET" }) { id } }`;
+    const response = await fetch(`${server.url}?query=${encodeURIComponent(mutation)}`, {
+      headers: { ...auth(), "apollo-require-preflight": "1" },
+    });
+    expect(response.status).toBe(405);
+    const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0].extensions.code).toBe("BAD_REQUEST");
+    const count = await server.gql<{ contacts: { totalCount: number } }>(
+      org.tokens.admin,
+      `{ contacts { totalCount } }`,
+    );
+    expect(dataOf(count).contacts.totalCount).toBe(0);
+  });
+
+  it("blocks a simple cross-site GET without a preflight header (CSRF prevention)", async () => {
+    const response = await fetch(`${server.url}?query=${encodeURIComponent("{ __typename }")}`);
+    expect(response.status).toBe(400);
+  });
+
+  it("answers a malformed JSON body with a coded GraphQL error and no stack trace", async () => {
+    const response = await fetch(server.url, {
+      method: "POST",
+      headers: { ...auth(), "content-type": "application/json" },
+      body: '{"query": "{ contacts { totalCount } ',
+    });
+    expect(response.status).toBe(400);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({
+      errors: [{ message: "Malformed JSON body", extensions: { code: "BAD_REQUEST" } }],
+    });
+    expect(text).not.toMatch(/at .*\.(js|ts):\d+/);
+  });
+
+  it("answers an unknown enum value in variables with BAD_USER_INPUT naming the field", async () => {
+    const response = await server.gql(
+      org.tokens.admin,
+      `mutation ($input: CreateContactInput!) { createContact(input: $input) { id } }`,
+      {
+        input: { name: "x", type: "ROBOT" },
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0].extensions).toMatchObject({
+      code: "BAD_USER_INPUT",
+      field: "input.type",
+    });
+  });
+
+  it("answers a syntax error as GRAPHQL_PARSE_FAILED and an unknown field as GRAPHQL_VALIDATION_FAILED", async () => {
+    expect(errorCodes(await server.gql(org.tokens.admin, `{ contacts { `))).toEqual([
+      "GRAPHQL_PARSE_FAILED",
+    ]);
+    expect(errorCodes(await server.gql(org.tokens.admin, `{ contacts { password } }`))).toEqual([
+      "GRAPHQL_VALIDATION_FAILED",
+    ]);
+  });
+
+  it("answers an invalid UUID with BAD_USER_INPUT naming the argument", async () => {
+    const response = await server.gql(
+      org.tokens.admin,
+      `{ contact(id: "1; drop table contacts") { id } }`,
+    );
+    expect(response.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "id" });
+  });
+
+  it("never returns a stack trace or SQL text in errors", async () => {
+    const responses = await Promise.all([
+      server.gql(org.tokens.admin, `{ contact(id: "nope") { id } }`),
+      server.gql(org.tokens.admin, `{ contacts(first: 1000) { totalCount } }`),
+      server.gql(
+        org.tokens.admin,
+        `mutation { createContact(input: { name: "${"x".repeat(300)}" }) { id } }`,
+      ),
+    ]);
+    for (const response of responses) {
+      const text = JSON.stringify(response);
+      expect(text).not.toMatch(/stacktrace|select |insert |\.ts:\d+/i);
+    }
+  });
+
+  it("serves Apollo Sandbox to a browser in development", async () => {
+    const response = await fetch(server.url, { headers: { accept: "text/html" } });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toMatch(/sandbox/i);
+  });
+
+  it("answers the health check", async () => {
+    const response = await fetch(`${server.origin}/healthz`);
+    expect(await response.json()).toEqual({ status: "ok" });
+  });
+});
+
+describe("production mode", () => {
+  let production: TestServer;
+  beforeAll(async () => {
+    production = await startTestServer({ env: { NODE_ENV: "production" } });
+  });
+  afterAll(() => production.stop());
+
+  it("turns introspection and the landing page off", async () => {
+    const introspection = await production.gql(null, `{ __schema { types { name } } }`);
+    expect(errorCodes(introspection)).toEqual(["GRAPHQL_VALIDATION_FAILED"]);
+    const page = await fetch(production.url, { headers: { accept: "text/html" } });
+    expect(await page.text()).not.toMatch(/sandbox/i);
+  });
+});
