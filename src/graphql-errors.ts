@@ -31,6 +31,11 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (isPublicError(original)) return { ...formatted, extensions };
+    // Apollo re-codes validation-rule errors as GRAPHQL_VALIDATION_FAILED; ours keep their code.
+    // (Duck-typed: Apollo's GraphQLError may come from the other build of graphql-js.)
+    const cause = (original as { originalError?: unknown } | null)?.originalError;
+    if (isPublicError(cause))
+      return { ...formatted, extensions: { ...extensions, ...cause.extensions } };
     const code = typeof extensions.code === "string" ? extensions.code : undefined;
     if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
       const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;

@@ -18,6 +18,7 @@ import type { Database } from "./db/client";
 import { withStatementTally, type StatementTally } from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
 import type { Logger } from "./logger";
+import { queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
 import type { Services } from "./services";
 import { sql } from "drizzle-orm";
@@ -112,6 +113,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     schema: await buildGatewaySchema(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    validationRules: [queryLimitsRule],
     formatError: createErrorFormatter(logger),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),

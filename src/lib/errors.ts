@@ -57,6 +57,12 @@ export class OptedOutError extends GraphQLError {
   }
 }
 
+export class QueryTooComplexError extends GraphQLError {
+  constructor(message: string) {
+    super(message, { extensions: { code: "QUERY_TOO_COMPLEX" } });
+  }
+}
+
 export function isPublicError(error: unknown): error is GraphQLError {
   return (
     error instanceof GraphQLError &&

@@ -140,3 +140,34 @@ describe("production mode", () => {
     expect(await page.text()).not.toMatch(/sandbox/i);
   });
 });
+
+describe("query limits", () => {
+  it("refuses a document nested deeper than the limit with QUERY_TOO_COMPLEX", async () => {
+    let type = "name";
+    for (let level = 0; level < 10; level += 1) type = `ofType { ${type} }`;
+    const deep = await server.gql(
+      org.tokens.admin,
+      `{ __schema { types { fields { type { ${type} } } } } }`,
+    );
+    expect(errorCodes(deep), JSON.stringify(deep.errors)).toEqual(["QUERY_TOO_COMPLEX"]);
+    const shallow = await server.gql(
+      org.tokens.admin,
+      `{ __schema { types { fields { type { ofType { name } } } } } }`,
+    );
+    expect(shallow.errors).toBeUndefined();
+  });
+
+  it("refuses a document selecting too many fields, fragments counted where spread", async () => {
+    const aliases = Array.from({ length: 700 }, (_, index) => `a${index}: __typename`).join(" ");
+    const wide = await server.gql(
+      org.tokens.admin,
+      `fragment Wide on Query { ${aliases} } { ...Wide x: contacts { totalCount } y: __schema { queryType { ...on __Type { name } } } ...Wide ...Wide }`,
+    );
+    expect(errorCodes(wide)).toEqual(["QUERY_TOO_COMPLEX"]);
+    const fine = await server.gql(
+      org.tokens.admin,
+      `fragment Wide on Query { ${aliases} } { ...Wide }`,
+    );
+    expect(fine.errors).toBeUndefined();
+  });
+});
