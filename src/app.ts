@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
 import { startServer, type RunningServer } from "./server";
+import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
 import { createServices, type Services } from "./services";
 
 export interface App {
@@ -32,10 +33,10 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateDatabase(database);
-    const services = createServices(database.db, config);
+    const services = createServices(database.db, config, logger);
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
-    const routes: express.Router[] = [];
+    const routes: express.Router[] = [createTextWebhooksRouter(config, services.texts, logger)];
     const server = await startServer({
       config,
       db: database.db,
@@ -45,6 +46,8 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       routes,
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
     });
+    services.publicUrl.origin ??= new URL(server.url).origin;
+    if (config.runWorkers) for (const worker of services.workers) worker.start();
     return {
       config,
       database,
@@ -53,6 +56,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       logger,
       jwtSecret,
       async stop() {
+        await Promise.all(services.workers.map((worker) => worker.stop()));
         await server.stop();
         await database.close();
       },

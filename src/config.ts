@@ -21,9 +21,16 @@ export interface Config {
   exposeStatementCount: boolean;
   /** HTTP Basic accounts allowed on the seed-003 REST ingress, as `user:password@organizationId`. */
   serviceAccounts: ServiceAccount[];
-  /** Whether the in-process worker applies queued opt-out events. */
+  /** Whether this process runs the background workers (queued opt-out events, the text dispatcher). */
   runWorkers: boolean;
+  sms: SmsConfig;
+  /** The URL providers reach this server at, for status callbacks and webhook signatures. */
+  publicBaseUrl: string | null;
 }
+
+export type SmsConfig =
+  | { provider: "local" }
+  | { provider: "twilio"; accountSid: string; authToken: string; baseUrl: string };
 
 export type JwtConfig =
   | { kind: "secret"; secret: string; generated: boolean }
@@ -155,6 +162,36 @@ function parseServiceAccounts(env: Env): ServiceAccount[] {
     });
 }
 
+function parseSms(env: Env): SmsConfig {
+  const provider = env.SMS_PROVIDER ?? (env.TWILIO_ACCOUNT_SID ? "twilio" : "local");
+  if (provider === "local") return { provider };
+  if (provider !== "twilio")
+    throw new ConfigError("SMS_PROVIDER", `expected local or twilio, got "${provider}"`);
+  const accountSid = env.TWILIO_ACCOUNT_SID ?? "";
+  if (!/^AC[0-9a-zA-Z]{8,}$/.test(accountSid)) {
+    throw new ConfigError("TWILIO_ACCOUNT_SID", "expected an account SID starting with AC");
+  }
+  const authToken = env.TWILIO_AUTH_TOKEN ?? "";
+  if (authToken.length < 8)
+    throw new ConfigError("TWILIO_AUTH_TOKEN", "is required with SMS_PROVIDER=twilio");
+  const baseUrl = (env.TWILIO_BASE_URL ?? "https://api.twilio.com").replace(/\/$/, "");
+  if (!/^https?:\/\//.test(baseUrl))
+    throw new ConfigError("TWILIO_BASE_URL", "expected an http(s) URL");
+  return { provider, accountSid, authToken, baseUrl };
+}
+
+function parsePublicBaseUrl(env: Env): string | null {
+  const raw = env.PUBLIC_BASE_URL;
+  if (!raw) return null;
+  if (!/^https?:\/\/[^/]+$/.test(raw.replace(/\/$/, ""))) {
+    throw new ConfigError(
+      "PUBLIC_BASE_URL",
+      "expected an origin like https://switchboard.example.org",
+    );
+  }
+  return raw.replace(/\/$/, "");
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
   return {
@@ -170,5 +207,7 @@ export function loadConfig(env: Env = process.env): Config {
     exposeStatementCount: parseBoolean(env, "EXPOSE_SQL_STATEMENT_COUNT", nodeEnv === "test"),
     serviceAccounts: parseServiceAccounts(env),
     runWorkers: parseBoolean(env, "RUN_WORKERS", true),
+    sms: parseSms(env),
+    publicBaseUrl: parsePublicBaseUrl(env),
   };
 }

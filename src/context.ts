@@ -1,6 +1,7 @@
 import type { Caller } from "./auth/caller";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
+import { createTextLoaders } from "./modules/text/text.loaders";
 import type { Services } from "./services";
 
 /** Per request: who is calling, the shared services, and fresh DataLoaders (never shared across requests). */
@@ -18,6 +19,7 @@ function createLoaders(services: Services, caller: Caller) {
   return {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
+    text: createTextLoaders(services.texts, services.textAccounts, caller),
   };
 }
 

@@ -11,8 +11,16 @@ import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
+import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
+import { TextResolver } from "./modules/text/text.resolver";
 
-const resolvers = [ContactResolver, ContactPreferenceResolver] as const;
+const resolvers = [
+  ContactResolver,
+  ContactPreferenceResolver,
+  TextResolver,
+  TextAccountResolver,
+  TextNumberResolver,
+] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
 

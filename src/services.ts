@@ -1,14 +1,31 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import type { Logger } from "./logger";
 import { ContactPreferenceRepository } from "./modules/contact-preference/contact-preference.repository";
 import { ContactPreferenceService } from "./modules/contact-preference/contact-preference.service";
 import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
 import { OrganizationRepository } from "./modules/organization/organization.repository";
 import { OrganizationService } from "./modules/organization/organization.service";
+import { LocalSmsProvider } from "./modules/text/provider/local-provider";
+import type { SmsProvider } from "./modules/text/provider/sms-provider";
+import { TwilioProvider } from "./modules/text/provider/twilio-provider";
+import { TextAccountRepository } from "./modules/text/text-account.repository";
+import { TextAccountService } from "./modules/text/text-account.service";
+import { DEFAULT_DISPATCHER_OPTIONS, TextDispatcher } from "./modules/text/text-dispatcher";
+import { TextRepository } from "./modules/text/text.repository";
+import { TextService } from "./modules/text/text.service";
 
-/** Every module's service, built once per process over one database. */
-export function createServices(db: Database, config: Config) {
+function createSmsProvider(config: Config): SmsProvider {
+  return config.sms.provider === "twilio" ? new TwilioProvider(config.sms) : new LocalSmsProvider();
+}
+
+/**
+ * Every module's service, built once per process over one database, and the workers that go
+ * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
+ */
+export function createServices(db: Database, config: Config, logger: Logger) {
+  const publicUrl = { origin: config.publicBaseUrl };
   const organizations = new OrganizationService(
     new OrganizationRepository(db),
     config.defaultPhoneRegion,
@@ -18,7 +35,46 @@ export function createServices(db: Database, config: Config) {
     organizations,
   );
   const contacts = new ContactService(new ContactRepository(db), organizations);
-  return { organizations, contactPreferences, contacts };
+  const textAccounts = new TextAccountService(new TextAccountRepository(db), organizations);
+  const textRepository = new TextRepository(db);
+  const smsProvider = createSmsProvider(config);
+  const textDispatcher = new TextDispatcher(
+    db,
+    textRepository,
+    smsProvider,
+    contactPreferences,
+    async (text, message) => {
+      logger.warn(
+        { organizationId: text.organizationId, textId: text.id, message },
+        "provider refused an unsubscribed recipient",
+      );
+    },
+    logger,
+    {
+      ...DEFAULT_DISPATCHER_OPTIONS,
+      statusCallbackUrl: (organizationId) =>
+        publicUrl.origin ? `${publicUrl.origin}/webhooks/twilio/${organizationId}/status` : null,
+    },
+  );
+  const texts = new TextService(
+    db,
+    textRepository,
+    textAccounts,
+    contactPreferences,
+    organizations,
+    () => textDispatcher.wake(),
+  );
+  return {
+    publicUrl,
+    organizations,
+    contactPreferences,
+    contacts,
+    textAccounts,
+    texts,
+    smsProvider,
+    textDispatcher,
+    workers: [textDispatcher],
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

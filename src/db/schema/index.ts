@@ -1,3 +1,4 @@
 export * from "./organization";
 export * from "./contact";
 export * from "./contact-preference";
+export * from "./text";

@@ -113,4 +113,25 @@ export class ContactPreferenceRepository {
       .returning({ id: table.id });
     return deleted.length > 0;
   }
+
+  /** The values among `contacts` with doNotText, share-locking their rows for the caller's transaction. */
+  async findDoNotText(
+    executor: Executor,
+    organizationId: string,
+    contacts: readonly string[],
+  ): Promise<string[]> {
+    if (contacts.length === 0) return [];
+    const rows = await executor
+      .select({ contact: table.contact })
+      .from(table)
+      .where(
+        and(
+          eq(table.organizationId, organizationId),
+          inArray(table.contact, [...contacts]),
+          eq(table.doNotText, true),
+        ),
+      )
+      .for("share");
+    return rows.map((row) => row.contact);
+  }
 }

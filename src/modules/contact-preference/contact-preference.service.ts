@@ -1,4 +1,5 @@
 import type { Caller } from "../../auth/caller";
+import type { Executor } from "../../db/client";
 import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
 import {
   BadUserInputError,
@@ -171,5 +172,17 @@ export class ContactPreferenceService {
       }
       throw error;
     }
+  }
+
+  /**
+   * The E.164 values among `contacts` that must not be texted. Inside a transaction the rows stay
+   * share-locked until it ends, so an opt-out being recorded and a send being checked serialize.
+   */
+  async optedOutOfTexts(
+    executor: Executor,
+    organizationId: string,
+    contacts: readonly string[],
+  ): Promise<Set<string>> {
+    return new Set(await this.repository.findDoNotText(executor, organizationId, contacts));
   }
 }

@@ -1,0 +1,137 @@
+import type { Executor } from "../../db/client";
+import type { TextRow } from "../../db/schema";
+import type { Logger } from "../../logger";
+import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
+import { RECIPIENT_UNSUBSCRIBED, type SmsProvider } from "./provider/sms-provider";
+import type { TextRepository } from "./text.repository";
+
+export interface DispatcherOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  /** How long a claim lasts: a text whose claimer died is sent by another instance after this. */
+  leaseMs: number;
+  maxAttempts: number;
+  /** The status callback URL the provider should call for texts of this organization. */
+  statusCallbackUrl(organizationId: string): string | null;
+}
+
+/** Called when the provider refuses a recipient who unsubscribed (Twilio 21610). */
+export type ProviderOptOutHandler = (text: TextRow, providerMessage: string) => Promise<void>;
+
+export const DEFAULT_DISPATCHER_OPTIONS = {
+  batchSize: 32,
+  pollIntervalMs: 250,
+  leaseMs: 30_000,
+  maxAttempts: 5,
+};
+
+/** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  return Math.round(Math.min(300_000, 1000 * 2 ** attempt) * (0.5 + random() / 2));
+}
+
+/**
+ * Sends ACCEPTED texts through the provider. Any number of instances may run one: rows are
+ * claimed with FOR UPDATE SKIP LOCKED under a lease, so a crash loses nothing.
+ */
+export class TextDispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+  private wakeRequested = false;
+
+  constructor(
+    private readonly db: Executor,
+    private readonly repository: TextRepository,
+    private readonly provider: SmsProvider,
+    private readonly preferences: ContactPreferenceService,
+    private readonly onProviderOptOut: ProviderOptOutHandler,
+    private readonly logger: Logger,
+    private readonly options: DispatcherOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Run a round soon (after a commit that accepted texts). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) this.wakeRequested = true;
+    else this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), delayMs);
+  }
+
+  private async loop(): Promise<void> {
+    this.timer = null;
+    this.running = this.drain().catch((error: unknown) =>
+      this.logger.error({ err: error }, "text dispatch round failed"),
+    );
+    await this.running;
+    this.running = null;
+    const again = this.wakeRequested;
+    this.wakeRequested = false;
+    this.schedule(again ? 0 : this.options.pollIntervalMs);
+  }
+
+  /** Rounds until nothing is due. */
+  async drain(): Promise<void> {
+    while (!this.stopped && (await this.runOnce()) > 0);
+  }
+
+  /** One round: claim a batch and send it. Answers how many texts were claimed. */
+  async runOnce(): Promise<number> {
+    const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
+    await Promise.all(claimed.map((text) => this.dispatch(text)));
+    return claimed.length;
+  }
+
+  private async dispatch(text: TextRow): Promise<void> {
+    if (text.purpose !== "CONSENT_CONFIRMATION") {
+      const optedOut = await this.preferences.optedOutOfTexts(this.db, text.organizationId, [
+        text.target,
+      ]);
+      if (optedOut.size > 0) {
+        await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
+          error: "OPTED_OUT: the recipient opted out before dispatch",
+        });
+        return;
+      }
+    }
+    const result = await this.provider.send({
+      from: text.from ?? "",
+      to: text.target,
+      body: text.message,
+      statusCallbackUrl: this.options.statusCallbackUrl(text.organizationId),
+    });
+    if (result.outcome === "accepted") {
+      await this.repository.advanceStatus(text.organizationId, text.id, result.status, {
+        providerSid: result.sid,
+      });
+    } else if (result.outcome === "refused") {
+      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
+        error: `${result.code ?? "refused"}: ${result.message}`,
+      });
+      if (result.code === RECIPIENT_UNSUBSCRIBED) await this.onProviderOptOut(text, result.message);
+    } else if (text.attempts + 1 >= this.options.maxAttempts) {
+      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
+        error: `gave up: ${result.message}`,
+      });
+    } else {
+      const next = new Date(Date.now() + retryDelayMs(text.attempts));
+      await this.repository.scheduleRetry(text.organizationId, text.id, next, result.message);
+    }
+  }
+}

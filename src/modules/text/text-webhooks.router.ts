@@ -1,0 +1,95 @@
+import express, { type Request, type Response } from "express";
+import type { Config } from "../../config";
+import type { Logger } from "../../logger";
+import { isUuid } from "../../lib/ids";
+import { NotFoundError } from "../../lib/errors";
+import { textStatusFromProvider } from "./provider/sms-provider";
+import { isValidTwilioSignature } from "./provider/twilio-signature";
+import type { TextService } from "./text.service";
+
+/** The URL Twilio signed: the configured public origin (behind a proxy) or the one it called. */
+function signedUrl(config: Config, req: Request): string {
+  const origin = config.publicBaseUrl ?? `${req.protocol}://${req.get("host")}`;
+  return `${origin}${req.originalUrl}`;
+}
+
+function formParams(req: Request): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const [name, value] of Object.entries((req.body ?? {}) as Record<string, unknown>)) {
+    if (typeof value === "string") params[name] = value;
+  }
+  return params;
+}
+
+/**
+ * Provider webhooks, as Twilio calls them: form-encoded, signed with X-Twilio-Signature over the
+ * configured auth token (401 otherwise), and idempotent on the provider message id.
+ */
+export function createTextWebhooksRouter(
+  config: Config,
+  texts: TextService,
+  logger: Logger,
+): express.Router {
+  const router = express.Router();
+  const authToken = config.sms.provider === "twilio" ? config.sms.authToken : null;
+
+  function verified(req: Request, res: Response): Record<string, string> | null {
+    const params = formParams(req);
+    const organizationId = req.params.organizationId;
+    if (
+      !authToken ||
+      !isValidTwilioSignature(
+        authToken,
+        req.get("x-twilio-signature"),
+        signedUrl(config, req),
+        params,
+      )
+    ) {
+      res.status(401).type("text/plain").send("invalid signature");
+      return null;
+    }
+    if (typeof organizationId !== "string" || !isUuid(organizationId)) {
+      res.status(404).type("text/plain").send("unknown organization");
+      return null;
+    }
+    return params;
+  }
+
+  router.post(
+    "/webhooks/twilio/:organizationId/status",
+    express.urlencoded({ extended: false }),
+    async (req, res) => {
+      const params = verified(req, res);
+      if (!params) return;
+      const status = textStatusFromProvider(params.MessageStatus ?? "");
+      if (!params.MessageSid || !status) {
+        res
+          .status(400)
+          .type("text/plain")
+          .send("MessageSid and a known MessageStatus are required");
+        return;
+      }
+      try {
+        const error = params.ErrorCode
+          ? `${params.ErrorCode}: ${params.ErrorMessage ?? "provider error"}`
+          : null;
+        await texts.recordProviderStatus(
+          req.params.organizationId.toLowerCase(),
+          params.MessageSid,
+          status,
+          error,
+        );
+        res.status(204).end();
+      } catch (error) {
+        if (error instanceof NotFoundError) {
+          res.status(404).type("text/plain").send("unknown message");
+          return;
+        }
+        logger.error({ err: error }, "status callback failed");
+        res.status(500).type("text/plain").send("internal error");
+      }
+    },
+  );
+
+  return router;
+}

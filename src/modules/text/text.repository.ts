@@ -1,0 +1,148 @@
+import { and, eq, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
+import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+
+export interface TextConditions {
+  numberId?: string;
+  target?: string;
+  status?: TextStatusValue;
+  direction?: TextRow["direction"];
+}
+
+/** Statuses after which nothing moves a text any more. */
+const FINAL_STATUSES: TextStatusValue[] = ["DELIVERED", "UNDELIVERED", "FAILED", "RECEIVED"];
+
+export class TextRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(executor: Executor, row: NewTextRow): Promise<TextRow> {
+    const [created] = await executor.insert(texts).values(row).returning();
+    return created;
+  }
+
+  /** Inbound texts are stored once per provider message id; a repeat answers undefined. */
+  async insertOnce(row: NewTextRow, executor: Executor = this.db): Promise<TextRow | undefined> {
+    const [created] = await executor
+      .insert(texts)
+      .values(row)
+      .onConflictDoNothing({
+        target: [texts.organizationId, texts.providerSid],
+        where: sql`${texts.providerSid} is not null`,
+      })
+      .returning();
+    return created;
+  }
+
+  findByIds(organizationId: string, ids: readonly string[]): Promise<TextRow[]> {
+    return this.db
+      .select()
+      .from(texts)
+      .where(and(eq(texts.organizationId, organizationId), inArray(texts.id, [...ids])));
+  }
+
+  async findByProviderSid(organizationId: string, sid: string): Promise<TextRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(texts)
+      .where(and(eq(texts.organizationId, organizationId), eq(texts.providerSid, sid)));
+    return row;
+  }
+
+  list(
+    organizationId: string,
+    accountId: string,
+    conditions: TextConditions,
+    args: PageArgs,
+  ): Promise<Connection<TextRow>> {
+    const filters: SQL[] = [
+      eq(texts.organizationId, organizationId),
+      eq(texts.accountId, accountId),
+    ];
+    if (conditions.numberId) filters.push(eq(texts.numberId, conditions.numberId));
+    if (conditions.target) filters.push(eq(texts.target, conditions.target));
+    if (conditions.status) filters.push(eq(texts.status, conditions.status));
+    if (conditions.direction) filters.push(eq(texts.direction, conditions.direction));
+    return fetchPage(
+      args,
+      byId(texts.id),
+      and(...filters),
+      (where, orderBy, limit) =>
+        this.db
+          .select()
+          .from(texts)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(limit),
+      (where) => this.db.$count(texts, where),
+    );
+  }
+
+  /**
+   * Claims due ACCEPTED texts of every organization for one dispatch round: SKIP LOCKED lets any
+   * number of instances claim side by side, and the lease hands a text back if its claimer dies.
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<TextRow[]> {
+    const due = this.db
+      .select({ organizationId: texts.organizationId, id: texts.id })
+      .from(texts)
+      .where(
+        and(
+          eq(texts.status, "ACCEPTED"),
+          sql`${texts.nextAttemptAt} <= now()`,
+          or(sql`${texts.claimedUntil} is null`, lt(texts.claimedUntil, sql`now()`)),
+        ),
+      )
+      .orderBy(texts.nextAttemptAt)
+      .limit(limit)
+      .for("update", { skipLocked: true });
+    return this.db
+      .update(texts)
+      .set({ claimedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
+      .where(sql`(${texts.organizationId}, ${texts.id}) in ${due}`)
+      .returning();
+  }
+
+  /**
+   * Moves a text forward only: a status earlier in the enum than the current one, or any change
+   * after a final status, is ignored (a late "sent" after "delivered" changes nothing).
+   */
+  async advanceStatus(
+    organizationId: string,
+    id: string,
+    status: TextStatusValue,
+    details: { providerSid?: string; error?: string | null } = {},
+  ): Promise<TextRow | undefined> {
+    const [updated] = await this.db
+      .update(texts)
+      .set({ status, ...details, claimedUntil: null, lastModifiedAt: new Date() })
+      .where(
+        and(
+          eq(texts.organizationId, organizationId),
+          eq(texts.id, id),
+          lt(texts.status, status),
+          notInArray(texts.status, FINAL_STATUSES),
+        ),
+      )
+      .returning();
+    return updated;
+  }
+
+  async scheduleRetry(
+    organizationId: string,
+    id: string,
+    nextAttemptAt: Date,
+    error: string,
+  ): Promise<void> {
+    await this.db
+      .update(texts)
+      .set({
+        attempts: sql`${texts.attempts} + 1`,
+        nextAttemptAt,
+        claimedUntil: null,
+        error,
+        lastModifiedAt: new Date(),
+      })
+      .where(and(eq(texts.organizationId, organizationId), eq(texts.id, id)));
+  }
+}

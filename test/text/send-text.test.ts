@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  dataOf,
+  errorCodes,
+  startTestServer,
+  type TestOrganization,
+  type TestServer,
+} from "../helpers/server";
+import { eventually, startTwilioStub, twilioEnv, type TwilioStub } from "../helpers/twilio-stub";
+
+let stub: TwilioStub;
+let server: TestServer;
+let org: TestOrganization;
+let accountId: string;
+let numberId: string;
+
+const SEND = `mutation ($input: SendTextInput!) { sendText(input: $input) { id status target from message direction } }`;
+const READ = `query ($id: ID!) { text(id: $id) { id status providerSid error account { id } } }`;
+
+interface TextView {
+  id: string;
+  status: string;
+  providerSid: string | null;
+  error: string | null;
+}
+
+async function readText(id: string): Promise<TextView> {
+  return dataOf(await server.gql<{ text: TextView }>(org.tokens.agent, READ, { id })).text;
+}
+
+async function send(
+  target: string,
+  message = "Your appointment is tomorrow at 10:00",
+  token = org.tokens.agent,
+) {
+  return server.gql<{ sendText: { id: string; status: string; target: string; from: string } }>(
+    token,
+    SEND,
+    {
+      input: { accountId, target, message },
+    },
+  );
+}
+
+beforeAll(async () => {
+  stub = await startTwilioStub();
+  server = await startTestServer({ env: twilioEnv(stub) });
+  org = await server.createOrganization();
+  const account = await server.gql<{ createTextAccount: { id: string } }>(
+    org.tokens.admin,
+    `mutation { createTextAccount(input: { allowCustomNumber: false }) { id } }`,
+  );
+  accountId = dataOf(account).createTextAccount.id;
+  const number = await server.gql<{ createTextNumber: { id: string; phoneNumber: string } }>(
+    org.tokens.admin,
+    `mutation ($input: CreateTextNumberInput!) { createTextNumber(input: $input) { id phoneNumber } }`,
+    { input: { accountId, phoneNumber: "(415) 555-0000", notes: "front desk line" } },
+  );
+  numberId = dataOf(number).createTextNumber.id;
+});
+afterAll(async () => {
+  await server.stop();
+  await stub.stop();
+});
+
+describe("Mutation.sendText", () => {
+  it("accepts a text, dispatches it through the provider and follows its status callbacks to DELIVERED", async () => {
+    const response = await send("(415) 555-0101");
+    const accepted = dataOf(response).sendText;
+    expect(accepted).toMatchObject({
+      status: "ACCEPTED",
+      target: "+14155550101",
+      from: "+14155550000",
+    });
+    const delivered = await eventually(async () => {
+      const text = await readText(accepted.id);
+      return text.status === "DELIVERED" && text;
+    });
+    const sent = stub.messages.find((message) => message.sid === delivered.providerSid);
+    expect(sent).toMatchObject({
+      to: "+14155550101",
+      from: "+14155550000",
+      body: "Your appointment is tomorrow at 10:00",
+    });
+    expect(sent?.statusCallback).toBe(`${server.origin}/webhooks/twilio/${org.id}/status`);
+  });
+
+  it("answers OPTED_OUT for a target that said stop, writes nothing and sends nothing", async () => {
+    dataOf(
+      await server.gql(
+        org.tokens.admin,
+        `mutation { createContactPreference(input: { contact: "+14155550102", doNotText: true }) { id } }`,
+      ),
+    );
+    const before = stub.messages.length;
+    const response = await send("415-555-0102");
+    expect(errorCodes(response)).toEqual(["OPTED_OUT"]);
+    const listed = await server.gql<{ texts: { totalCount: number } }>(
+      org.tokens.agent,
+      `query ($accountId: ID!) { texts(accountId: $accountId, filter: { target: "+14155550102" }) { totalCount } }`,
+      { accountId },
+    );
+    expect(dataOf(listed).texts.totalCount).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(stub.messages.length).toBe(before);
+  });
+
+  it("retries a transient provider failure with backoff and then sends once", async () => {
+    stub.failNext = 1;
+    const accepted = dataOf(await send("+14155550103")).sendText;
+    const delivered = await eventually(async () => {
+      const text = await readText(accepted.id);
+      return text.status === "DELIVERED" && text;
+    });
+    expect(stub.messages.filter((message) => message.to === "+14155550103")).toHaveLength(1);
+    expect(delivered.error).toContain("503");
+  });
+
+  it("marks a text FAILED when the provider refuses an unsubscribed recipient (21610)", async () => {
+    stub.unsubscribed.add("+14155550104");
+    const accepted = dataOf(await send("+14155550104")).sendText;
+    const failed = await eventually(async () => {
+      const text = await readText(accepted.id);
+      return text.status === "FAILED" && text;
+    });
+    expect(failed.error).toMatch(/^21610/);
+  });
+
+  it("refuses bad input naming the field and writes nothing", async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ accountId, target: "not a phone", message: "hi" }, "input.target"],
+      [{ accountId, target: "+14155550105", message: "   " }, "input.message"],
+      [{ accountId, target: "+14155550105", message: "x".repeat(1601) }, "input.message"],
+      [{ accountId: "nope", target: "+14155550105", message: "hi" }, "input.accountId"],
+    ];
+    for (const [input, field] of cases) {
+      const response = await server.gql(org.tokens.agent, SEND, { input });
+      expect(response.errors?.[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
+    }
+    const other = await server.createOrganization();
+    expect(
+      errorCodes(
+        await server.gql(other.tokens.agent, SEND, {
+          input: { accountId, target: "+14155550105", message: "hi" },
+        }),
+      ),
+    ).toEqual(["NOT_FOUND"]);
+  });
+});
+
+describe("status callback webhook", () => {
+  it("refuses a callback without a valid X-Twilio-Signature with 401", async () => {
+    const response = await fetch(`${server.origin}/webhooks/twilio/${org.id}/status`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": "forged=",
+      },
+      body: new URLSearchParams({ MessageSid: "SMx", MessageStatus: "delivered" }),
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it("moves status forward only: a late 'sent' after 'delivered' is ignored, and repeats are harmless", async () => {
+    const accepted = dataOf(await send("+14155550106")).sendText;
+    const delivered = await eventually(async () => {
+      const text = await readText(accepted.id);
+      return text.status === "DELIVERED" && text;
+    });
+    const url = `${server.origin}/webhooks/twilio/${org.id}/status`;
+    const params = {
+      MessageSid: delivered.providerSid!,
+      MessageStatus: "sent",
+      AccountSid: stub.accountSid,
+    };
+    expect(await stub.callback(url, params)).toBe(204);
+    expect(await stub.callback(url, { ...params, MessageStatus: "delivered" })).toBe(204);
+    expect((await readText(accepted.id)).status).toBe("DELIVERED");
+  });
+});
+
+describe("Query.texts", () => {
+  it("lists an account's texts with the seed's filters", async () => {
+    const response = await server.gql<{
+      texts: { totalCount: number; nodes: { target: string }[] };
+    }>(
+      org.tokens.agent,
+      `query ($accountId: ID!, $numberId: ID) { texts(accountId: $accountId, filter: { numberId: $numberId, target: "415 555 0101" }) { totalCount nodes { target } } }`,
+      { accountId, numberId },
+    );
+    expect(dataOf(response).texts).toEqual({ totalCount: 1, nodes: [{ target: "+14155550101" }] });
+  });
+});
