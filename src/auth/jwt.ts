@@ -22,6 +22,30 @@ function callerFromClaims(payload: Record<string, unknown>): Caller {
   return { individualId: sub, organizationId: org.toLowerCase(), roles: roles as Role[] };
 }
 
+/** Verified tokens remembered per process, so a client's every request does not redo the crypto. */
+const VERIFIED_CACHE_SIZE = 10_000;
+
+/**
+ * Wraps a verifier with a bounded cache of verified callers, each kept only until its token's
+ * `exp`; a refused token is never cached.
+ */
+function withVerifiedCache(
+  verify: (token: string) => Promise<{ caller: Caller; expiresAt: number }>,
+): TokenVerifier {
+  const cache = new Map<string, { caller: Caller; expiresAt: number }>();
+  return {
+    async verify(token) {
+      const hit = cache.get(token);
+      if (hit && hit.expiresAt > Date.now()) return hit.caller;
+      if (hit) cache.delete(token);
+      const verified = await verify(token);
+      if (cache.size >= VERIFIED_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      cache.set(token, verified);
+      return verified.caller;
+    },
+  };
+}
+
 export async function createTokenVerifier(config: JwtConfig): Promise<TokenVerifier> {
   const key: KeyObject | Awaited<ReturnType<typeof importSPKI>> =
     config.kind === "secret"

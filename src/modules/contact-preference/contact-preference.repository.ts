@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL } from "drizzle-orm";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   contactPreferences,
@@ -133,5 +133,21 @@ export class ContactPreferenceRepository {
       )
       .for("share");
     return rows.map((row) => row.contact);
+  }
+
+  /** A condition, for another module's single-statement write: no doNotText row for the value (share-locked). */
+  textingAllowedCondition(organizationId: string, contact: string): SQL {
+    const optedOut = this.db
+      .select({ one: sql`1` })
+      .from(table)
+      .where(
+        and(
+          eq(table.organizationId, organizationId),
+          eq(table.contact, contact),
+          eq(table.doNotText, true),
+        ),
+      )
+      .for("share");
+    return sql`not exists ${optedOut}`;
   }
 }

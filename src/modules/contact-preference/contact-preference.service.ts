@@ -1,4 +1,5 @@
 import type { Caller } from "../../auth/caller";
+import type { SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
 import {
@@ -184,5 +185,13 @@ export class ContactPreferenceService {
     contacts: readonly string[],
   ): Promise<Set<string>> {
     return new Set(await this.repository.findDoNotText(executor, organizationId, contacts));
+  }
+
+  /**
+   * The same check as optedOutOfTexts, as a SQL condition another module puts in the statement
+   * that records an outgoing text, so check and write are one atomic statement.
+   */
+  textingAllowedCondition(organizationId: string, contact: string): SQL {
+    return this.repository.textingAllowedCondition(organizationId, contact);
   }
 }

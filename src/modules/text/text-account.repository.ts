@@ -116,16 +116,43 @@ export class TextAccountRepository {
     return created;
   }
 
-  async findNumberIdForUser(organizationId: string, userId: string): Promise<string | undefined> {
-    const [row] = await this.db
-      .select({ numberId: textUserNumberMaps.numberId })
-      .from(textUserNumberMaps)
-      .where(
+  /**
+   * An account with its numbers, each marked when it is the given user's mapped number: what
+   * choosing a sender needs, in one query.
+   */
+  async findAccountWithNumbers(
+    organizationId: string,
+    accountId: string,
+    userId: string,
+  ): Promise<
+    { account: TextAccountRow; numbers: (TextNumberRow & { mappedToUser: boolean })[] } | undefined
+  > {
+    const rows = await this.db
+      .select({ account: textAccounts, number: textNumbers, mapId: textUserNumberMaps.id })
+      .from(textAccounts)
+      .leftJoin(
+        textNumbers,
         and(
-          eq(textUserNumberMaps.organizationId, organizationId),
+          eq(textNumbers.organizationId, textAccounts.organizationId),
+          eq(textNumbers.accountId, textAccounts.id),
+        ),
+      )
+      .leftJoin(
+        textUserNumberMaps,
+        and(
+          eq(textUserNumberMaps.organizationId, textNumbers.organizationId),
+          eq(textUserNumberMaps.numberId, textNumbers.id),
           eq(textUserNumberMaps.userId, userId),
         ),
-      );
-    return row?.numberId;
+      )
+      .where(and(eq(textAccounts.organizationId, organizationId), eq(textAccounts.id, accountId)))
+      .orderBy(asc(textNumbers.id));
+    if (rows.length === 0) return undefined;
+    return {
+      account: rows[0].account,
+      numbers: rows.flatMap((row) =>
+        row.number ? [{ ...row.number, mappedToUser: row.mapId !== null }] : [],
+      ),
+    };
   }
 }

@@ -141,24 +141,24 @@ export class TextAccountService {
   }
 
   /**
-   * The number a text goes out from: the one asked for, else the caller's mapped number, else the
-   * account's first SMS-capable number.
+   * The account and the number a text goes out from: the one asked for, else the caller's mapped
+   * number, else the account's first SMS-capable number.
    */
-  async senderNumber(
-    caller: Caller,
-    account: TextAccountRow,
-    numberId: string | null | undefined,
-  ): Promise<TextNumberRow> {
-    const numbers = await this.repository.findNumbersByAccountIds(caller.organizationId, [
-      account.id,
-    ]);
-    const wanted = numberId
-      ? parseId(numberId, "input.numberId")
-      : await this.repository.findNumberIdForUser(caller.organizationId, caller.individualId);
-    const number =
-      numbers.find((candidate) => candidate.id === wanted) ??
-      (numberId ? undefined : numbers.find((n) => n.capabilitySms));
-    if (numberId && !number) throw new NotFoundError("TextNumber", numberId);
+  async sender(caller: Caller, accountId: string, numberId: string | null | undefined) {
+    const id = parseId(accountId, "input.accountId");
+    const wanted = numberId ? parseId(numberId, "input.numberId") : undefined;
+    const found = await this.repository.findAccountWithNumbers(
+      caller.organizationId,
+      id,
+      caller.individualId,
+    );
+    if (!found) throw new NotFoundError("TextAccount", accountId);
+    const { account, numbers } = found;
+    const number = wanted
+      ? numbers.find((candidate) => candidate.id === wanted)
+      : (numbers.find((candidate) => candidate.mappedToUser) ??
+        numbers.find((candidate) => candidate.capabilitySms));
+    if (wanted && !number) throw new NotFoundError("TextNumber", numberId!);
     if (!number)
       throw new BadUserInputError(
         "input.accountId",
@@ -166,6 +166,6 @@ export class TextAccountService {
       );
     if (!number.capabilitySms)
       throw new BadUserInputError("input.numberId", "This number cannot send SMS");
-    return number;
+    return { account, number };
   }
 }

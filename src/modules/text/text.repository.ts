@@ -1,4 +1,4 @@
-import { and, eq, inArray, lt, notInArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, is, lt, notInArray, or, SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
@@ -18,6 +18,28 @@ export class TextRepository {
 
   async insert(executor: Executor, row: NewTextRow): Promise<TextRow> {
     const [created] = await executor.insert(texts).values(row).returning();
+    return created;
+  }
+
+  /**
+   * INSERT … SELECT … WHERE condition: writes the text only if the condition holds, in one
+   * statement. Answers undefined when it did not.
+   */
+  async insertIf(
+    executor: Executor,
+    row: NewTextRow,
+    condition: SQL,
+  ): Promise<TextRow | undefined> {
+    const values = Object.entries(getTableColumns(texts)).map(([key, column]) => {
+      const value = row[key as keyof NewTextRow];
+      if (value === undefined && is(column.default, SQL)) return column.default;
+      const typed = sql.param(value ?? column.default ?? null, column);
+      return sql`${typed}::${sql.raw(column.getSQLType())}`;
+    });
+    const [created] = await executor
+      .insert(texts)
+      .select(sql`select ${sql.join(values, sql`, `)} where ${condition}`)
+      .returning();
     return created;
   }
 

@@ -44,24 +44,21 @@ export class TextService {
     checkMaxLength(input.message, MESSAGE_MAX, "input.message");
     if (!input.message.trim())
       throw new BadUserInputError("input.message", "input.message must not be empty");
-    const account = await this.accounts.getAccount(caller, input.accountId, "input.accountId");
     const region = await this.organizations.phoneRegion(caller.organizationId);
     const target = normalizePhoneNumber(input.target, region, "input.target");
-    const number = await this.accounts.senderNumber(caller, account, input.numberId);
-    const text = await this.db.transaction((tx) =>
-      this.enqueue(tx, {
-        organizationId: caller.organizationId,
-        accountId: account.id,
-        numberId: number.id,
-        from: number.phoneNumber,
-        target,
-        message: input.message,
-        createdBy: caller.individualId,
-        callbackUrl: input.callbackUrl,
-        callbackStatusUrl: input.callbackStatusUrl,
-        expectedResponses: input.expectedResponses,
-      }),
-    );
+    const { account, number } = await this.accounts.sender(caller, input.accountId, input.numberId);
+    const text = await this.enqueue(this.db, {
+      organizationId: caller.organizationId,
+      accountId: account.id,
+      numberId: number.id,
+      from: number.phoneNumber,
+      target,
+      message: input.message,
+      createdBy: caller.individualId,
+      callbackUrl: input.callbackUrl,
+      callbackStatusUrl: input.callbackStatusUrl,
+      expectedResponses: input.expectedResponses,
+    });
     this.onAccepted();
     return text;
   }

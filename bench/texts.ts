@@ -1,0 +1,118 @@
+/**
+ * bench/texts.ts — `npm run bench:texts`
+ * 20,000 sendText calls from 32 concurrent HTTP clients against real Postgres, dispatched through
+ * the Twilio adapter to a local stand-in that reports delivery through the signed status webhook.
+ * Prints accepted/s, dispatched/s and the end-to-end p99 from request to DELIVERED.
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startApp } from "../src/app";
+import { signToken } from "../src/auth/jwt";
+import { loadConfig } from "../src/config";
+import { newId } from "../src/lib/ids";
+import { percentile, runLoad } from "./load-client";
+import { startTwilioStub, twilioEnv } from "../test/helpers/twilio-stub";
+
+const TOTAL = Number(process.env.BENCH_TEXTS ?? 20_000);
+const CLIENTS = 32;
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+async function main(): Promise<void> {
+  const name = `switchboard_bench_texts_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const stub = await startTwilioStub();
+  const secret = randomBytes(32).toString("hex");
+  const app = await startApp(
+    loadConfig({
+      NODE_ENV: "test",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: secret,
+      LOG_LEVEL: "warn",
+      RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
+      ...twilioEnv(stub),
+    }),
+  );
+  try {
+    const organization = await app.services.organizations.create({
+      name: "Bench",
+      defaultRegion: "US",
+    });
+    const caller = {
+      individualId: newId(),
+      organizationId: organization.id,
+      roles: ["agent" as const],
+    };
+    const adminCaller = { ...caller, roles: ["admin" as const] };
+    const account = await app.services.textAccounts.createAccount(adminCaller, {
+      allowCustomNumber: false,
+    });
+    await app.services.textAccounts.createNumber(adminCaller, {
+      accountId: account.id,
+      phoneNumber: "+14155550000",
+      capabilitySms: true,
+      capabilityMms: false,
+      capabilityVoice: false,
+      logging: false,
+      alert: false,
+    });
+    const token = await signToken(secret, caller);
+    const requests = Array.from({ length: TOTAL }, (_, index) => ({
+      query: `mutation ($input: SendTextInput!) { sendText(input: $input) { id } }`,
+      variables: {
+        input: {
+          accountId: account.id,
+          target: `+1415${String(5_000_000 + (index % 1000))}`,
+          message: `Reminder ${index}`,
+        },
+      },
+    }));
+    const started = performance.now();
+    const load = await runLoad(app.server.url, token, requests, CLIENTS);
+    const latencies: number[] = [];
+    const acceptedSeconds = load.seconds;
+    console.error(`accepted ${TOTAL} in ${acceptedSeconds.toFixed(1)} s`);
+    if (process.env.BENCH_NO_DISPATCH) return;
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    for (;;) {
+      const { rows } = await pool.query(
+        `select count(*)::int as n from texts where status = 'DELIVERED'`,
+      );
+      if (rows[0].n >= TOTAL) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const dispatchedSeconds = (performance.now() - started) / 1000;
+    const { rows } = await pool.query(
+      `select id, extract(epoch from last_modified_at) * 1000 as done, extract(epoch from created_at) * 1000 as created from texts`,
+    );
+    for (const row of rows) latencies.push(Number(row.done) - Number(row.created));
+    latencies.sort((a, b) => a - b);
+    await pool.end();
+    console.log(
+      JSON.stringify({
+        texts: TOTAL,
+        clients: CLIENTS,
+        acceptedPerSecond: Math.round(TOTAL / acceptedSeconds),
+        dispatchedPerSecond: Math.round(TOTAL / dispatchedSeconds),
+        endToEndP50Ms: Math.round(percentile(latencies, 50)),
+        endToEndP99Ms: Math.round(percentile(latencies, 99)),
+        providerMessages: stub.messages.length,
+      }),
+    );
+    if (stub.messages.length !== TOTAL)
+      throw new Error(`provider received ${stub.messages.length} of ${TOTAL}`);
+  } finally {
+    await app.stop();
+    await stub.stop();
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
