@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       DATABASE_URL: databaseUrl,
       JWT_SECRET: secret,
       LOG_LEVEL: "warn",
+      EXPOSE_SQL_STATEMENT_COUNT: "false",
       RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
       ...twilioEnv(stub),
     }),

@@ -52,19 +52,18 @@ export async function createTokenVerifier(config: JwtConfig): Promise<TokenVerif
       ? createSecretKey(Buffer.from(config.secret))
       : await importSPKI(config.publicKeyPem, config.algorithm);
   const algorithms = config.kind === "secret" ? ["HS256"] : [config.algorithm];
-  return {
-    async verify(token) {
-      try {
-        const { payload } = await jwtVerify(token, key, { algorithms });
-        return callerFromClaims(payload);
-      } catch (error) {
-        if (error instanceof InvalidTokenError) throw error;
-        if (error instanceof errors.JWTExpired)
-          throw new InvalidTokenError("the token has expired");
-        throw new InvalidTokenError("the token could not be verified");
-      }
-    },
-  };
+  return withVerifiedCache(async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, key, { algorithms });
+      if (typeof payload.exp !== "number")
+        throw new InvalidTokenError("the token has no exp claim");
+      return { caller: callerFromClaims(payload), expiresAt: payload.exp * 1000 };
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw error;
+      if (error instanceof errors.JWTExpired) throw new InvalidTokenError("the token has expired");
+      throw new InvalidTokenError("the token could not be verified");
+    }
+  });
 }
 
 /** Signs an HS256 token, for development tokens printed at start and for tests. */
