@@ -11,12 +11,14 @@ import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
+import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
 
 const resolvers = [
   ContactResolver,
   ContactPreferenceResolver,
+  OrganizationResolver,
   TextResolver,
   TextAccountResolver,
   TextNumberResolver,

@@ -12,6 +12,7 @@ export const PUBLIC_ERROR_CODES = [
   "CONFLICT",
   "OPTED_OUT",
   "QUERY_TOO_COMPLEX",
+  "QUIET_HOURS",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 
@@ -53,6 +54,15 @@ export class OptedOutError extends GraphQLError {
   constructor(target: string, channel: string) {
     super(`${target} has opted out of ${channel}`, {
       extensions: { code: "OPTED_OUT", target, channel },
+    });
+  }
+}
+
+/** A marketing text outside the recipient's sending hours, when the caller asked not to hold it. */
+export class QuietHoursError extends GraphQLError {
+  constructor(nextAllowedAt: Date) {
+    super(`Marketing texts may not be sent now; next allowed at ${nextAllowedAt.toISOString()}`, {
+      extensions: { code: "QUIET_HOURS", nextAllowedAt: nextAllowedAt.toISOString() },
     });
   }
 }

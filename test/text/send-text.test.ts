@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { phoneRegion } from "../../src/lib/phone";
+import { isWithinSendingHours, recipientTimeZones } from "../../src/lib/quiet-hours";
 import {
   dataOf,
   errorCodes,
@@ -189,5 +191,67 @@ describe("Query.texts", () => {
       { accountId, numberId },
     );
     expect(dataOf(response).texts).toEqual({ totalCount: 1, nodes: [{ target: "+14155550101" }] });
+  });
+});
+
+describe("quiet hours (marketing texts)", () => {
+  const candidates = [
+    "+4571999999",
+    "+81312345678",
+    "+61412345678",
+    "+919876543210",
+    "+447911123456",
+    "+5511912345678",
+    "+14155550190",
+  ];
+  const outside = (at: Date) =>
+    candidates.find(
+      (number) => !isWithinSendingHours(at, recipientTimeZones(null, phoneRegion(number))),
+    );
+  const inside = (at: Date) =>
+    candidates.find((number) =>
+      isWithinSendingHours(at, recipientTimeZones(null, phoneRegion(number))),
+    );
+  const sendMarketing = (target: string, holdForQuietHours: boolean) =>
+    server.gql<{ sendText: { id: string; status: string } }>(org.tokens.agent, SEND, {
+      input: {
+        accountId,
+        target,
+        message: "Flu shots are here!",
+        marketing: true,
+        holdForQuietHours,
+      },
+    });
+
+  it("are off by default, and when on hold marketing texts outside 08:00–21:00 recipient time", async () => {
+    const now = new Date();
+    const asleep = outside(now);
+    const awake = inside(now);
+    expect(asleep && awake).toBeTruthy();
+    dataOf(await sendMarketing(awake!, false));
+    const enabled = await server.gql<{ setQuietHours: { quietHours: boolean } }>(
+      org.tokens.admin,
+      `mutation { setQuietHours(enabled: true) { quietHours } }`,
+    );
+    expect(dataOf(enabled).setQuietHours.quietHours).toBe(true);
+    const refused = await sendMarketing(asleep!, false);
+    expect(refused.errors?.[0].extensions?.code).toBe("QUIET_HOURS");
+    expect(Date.parse(refused.errors?.[0].extensions?.nextAllowedAt as string)).toBeGreaterThan(
+      now.getTime(),
+    );
+    const held = dataOf(await sendMarketing(asleep!, true)).sendText;
+    expect(held.status).toBe("ACCEPTED");
+    const allowed = dataOf(await sendMarketing(awake!, true)).sendText;
+    await eventually(async () => (await readText(allowed.id)).status === "DELIVERED");
+    expect((await readText(held.id)).status).toBe("ACCEPTED");
+    expect(stub.messages.some((message) => message.to === asleep)).toBe(false);
+    const plain = dataOf(await send(asleep!)).sendText;
+    await eventually(async () => (await readText(plain.id)).status === "DELIVERED");
+    dataOf(
+      await server.gql(
+        org.tokens.admin,
+        `mutation { setQuietHours(enabled: false) { quietHours } }`,
+      ),
+    );
   });
 });

@@ -8,6 +8,8 @@ export const organizations = pgTable("organizations", {
   defaultRegion: char("default_region", { length: 2 }),
   /** Seed 003 DOUBLE_OPTIN_ROLLOUT / ROLLBACK: opt-ins need a confirmation reply while true. */
   doubleOptIn: boolean("double_opt_in").notNull().default(false),
+  /** Hold marketing texts outside 08:00–21:00 in the recipient's time zone. */
+  quietHours: boolean("quiet_hours").notNull().default(false),
   createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull().defaultNow(),
 });
 

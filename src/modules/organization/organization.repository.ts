@@ -32,6 +32,18 @@ export class OrganizationRepository {
       .where(eq(organizations.id, id));
   }
 
+  async update(
+    id: string,
+    changes: Partial<typeof organizations.$inferInsert>,
+  ): Promise<OrganizationRow | undefined> {
+    const [updated] = await this.db
+      .update(organizations)
+      .set(changes)
+      .where(eq(organizations.id, id))
+      .returning();
+    return updated;
+  }
+
   async count(): Promise<number> {
     return this.db.$count(organizations);
   }

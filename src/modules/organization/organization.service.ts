@@ -1,6 +1,7 @@
 import type { CountryCode } from "libphonenumber-js/max";
 import type { Executor } from "../../db/client";
 import type { OrganizationRow } from "../../db/schema";
+import { NotFoundError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { resolveRegion } from "../../lib/phone";
 import { OrganizationRepository } from "./organization.repository";
@@ -60,6 +61,12 @@ export class OrganizationService {
 
   setDoubleOptIn(executor: Executor, organizationId: string, enabled: boolean): Promise<void> {
     return this.repository.setDoubleOptIn(executor, organizationId, enabled);
+  }
+
+  async setQuietHours(organizationId: string, enabled: boolean): Promise<OrganizationRow> {
+    const updated = await this.repository.update(organizationId, { quietHours: enabled });
+    if (!updated) throw new NotFoundError("Organization", organizationId);
+    return updated;
   }
 
   hasAny(): Promise<boolean> {

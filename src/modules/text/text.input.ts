@@ -27,6 +27,20 @@ export class SendTextInput {
 
   @Field(() => [String], { nullable: true })
   expectedResponses?: string[] | null;
+
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description:
+      "A marketing text: under the organization's quiet hours it waits for 08:00–21:00 recipient time.",
+  })
+  marketing!: boolean;
+
+  @Field(() => Boolean, {
+    defaultValue: true,
+    description:
+      "Outside sending hours, hold the text until they open (true) or answer QUIET_HOURS (false).",
+  })
+  holdForQuietHours!: boolean;
 }
 
 @InputType({ description: "Seed 002 texts filters, combined with AND." })

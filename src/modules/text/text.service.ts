@@ -1,10 +1,11 @@
 import type { Caller } from "../../auth/caller";
 import type { Database, Executor } from "../../db/client";
 import type { TextRow, TextStatusValue } from "../../db/schema";
-import { BadUserInputError, NotFoundError, OptedOutError } from "../../lib/errors";
+import { BadUserInputError, NotFoundError, OptedOutError, QuietHoursError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
-import { normalizePhoneNumber } from "../../lib/phone";
+import { normalizePhoneNumber, phoneRegion } from "../../lib/phone";
+import { nextSendingTime, recipientTimeZones } from "../../lib/quiet-hours";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
@@ -27,6 +28,8 @@ export interface OutgoingText {
   callbackUrl?: string | null;
   callbackStatusUrl?: string | null;
   expectedResponses?: string[] | null;
+  /** Not before this time (quiet hours); now when absent. */
+  sendAt?: Date;
 }
 
 export class TextService {
@@ -47,7 +50,11 @@ export class TextService {
     const region = await this.organizations.phoneRegion(caller.organizationId);
     const target = normalizePhoneNumber(input.target, region, "input.target");
     const { account, number } = await this.accounts.sender(caller, input.accountId, input.numberId);
+    const sendAt = input.marketing
+      ? await this.marketingSendTime(caller.organizationId, target, input.holdForQuietHours)
+      : new Date();
     const text = await this.enqueue(this.db, {
+      sendAt,
       organizationId: caller.organizationId,
       accountId: account.id,
       numberId: number.id,
@@ -58,30 +65,47 @@ export class TextService {
       callbackUrl: input.callbackUrl,
       callbackStatusUrl: input.callbackStatusUrl,
       expectedResponses: input.expectedResponses,
+      purpose: input.marketing ? "MARKETING" : "MESSAGE",
     });
     this.onAccepted();
     return text;
   }
 
   /**
-   * Writes an outgoing text ACCEPTED inside the caller's transaction after checking consent there
-   * (ARCHITECTURE.md: consent is enforced where messages leave). A consent confirmation is the
-   * one text that still goes to a number that just opted out.
+   * Writes an outgoing text ACCEPTED, checking consent in the same statement (ARCHITECTURE.md:
+   * consent is enforced where messages leave); pass a transaction to make it part of a larger
+   * write. A consent confirmation is the one text that still goes to a number that just opted out.
    */
-  async enqueue(executor: Executor, text: OutgoingText): Promise<TextRow> {
-    if (text.purpose !== "CONSENT_CONFIRMATION") {
-      const optedOut = await this.preferences.optedOutOfTexts(executor, text.organizationId, [
-        text.target,
-      ]);
-      if (optedOut.size > 0) throw new OptedOutError(text.target, "SMS");
-    }
-    return this.repository.insert(executor, {
+  async enqueue(executor: Executor, { sendAt, ...text }: OutgoingText): Promise<TextRow> {
+    const row = {
       ...text,
       id: newId(),
-      direction: "OUTBOUND",
-      status: "ACCEPTED",
-      nextAttemptAt: new Date(),
-    });
+      direction: "OUTBOUND" as const,
+      status: "ACCEPTED" as const,
+      nextAttemptAt: sendAt ?? new Date(),
+    };
+    if (text.purpose === "CONSENT_CONFIRMATION") return this.repository.insert(executor, row);
+    const condition = this.preferences.textingAllowedCondition(text.organizationId, text.target);
+    const created = await this.repository.insertIf(executor, row, condition);
+    if (!created) throw new OptedOutError(text.target, "SMS");
+    return created;
+  }
+
+  /**
+   * When a marketing text may go: now, or under the organization's quiet hours the next moment it
+   * is 08:00–21:00 in every zone the recipient may be in; QUIET_HOURS when the caller won't wait.
+   */
+  private async marketingSendTime(
+    organizationId: string,
+    target: string,
+    hold: boolean,
+  ): Promise<Date> {
+    const now = new Date();
+    const organization = await this.organizations.get(organizationId);
+    if (!organization?.quietHours) return now;
+    const allowedAt = nextSendingTime(now, recipientTimeZones(null, phoneRegion(target)));
+    if (allowedAt > now && !hold) throw new QuietHoursError(allowedAt);
+    return allowedAt;
   }
 
   /** Lets callers that enqueue inside their own transaction wake the dispatcher after commit. */

@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "quiet_hours" boolean DEFAULT false NOT NULL;
