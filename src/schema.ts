@@ -38,6 +38,9 @@ function referenceResolvers() {
     Contact: {
       __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)),
     },
+    Text: {
+      __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),
+    },
   };
 }
 
