@@ -13,6 +13,9 @@ import { ContactPreferenceResolver } from "./modules/contact-preference/contact-
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
+import { VideoChannelResolver } from "./modules/video/video-channel.resolver";
+import { VideoEncounterResolver } from "./modules/video/video-encounter.resolver";
+import { VideoParticipantResolver } from "./modules/video/video-participant.resolver";
 
 const resolvers = [
   ContactResolver,
@@ -20,6 +23,9 @@ const resolvers = [
   TextResolver,
   TextAccountResolver,
   TextNumberResolver,
+  VideoChannelResolver,
+  VideoParticipantResolver,
+  VideoEncounterResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -35,6 +41,9 @@ function referenceResolvers() {
   return {
     Contact: {
       __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)),
+    },
+    VideoChannel: {
+      __resolveReference: byId((context, id) => context.loaders.video.videoChannelById.load(id)),
     },
   };
 }

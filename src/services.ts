@@ -15,6 +15,10 @@ import { TextAccountService } from "./modules/text/text-account.service";
 import { DEFAULT_DISPATCHER_OPTIONS, TextDispatcher } from "./modules/text/text-dispatcher";
 import { TextRepository } from "./modules/text/text.repository";
 import { TextService } from "./modules/text/text.service";
+import { VideoChannelRepository } from "./modules/video/video-channel.repository";
+import { VideoChannelService } from "./modules/video/video-channel.service";
+import { VideoParticipantRepository } from "./modules/video/video-participant.repository";
+import { VideoParticipantService } from "./modules/video/video-participant.service";
 
 function createSmsProvider(config: Config): SmsProvider {
   return config.sms.provider === "twilio" ? new TwilioProvider(config.sms) : new LocalSmsProvider();
@@ -64,6 +68,18 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     organizations,
     () => textDispatcher.wake(),
   );
+  const videoParticipantRepository = new VideoParticipantRepository(db);
+  const videoChannels = new VideoChannelService(
+    db,
+    new VideoChannelRepository(db),
+    videoParticipantRepository,
+  );
+  const videoParticipants = new VideoParticipantService(
+    db,
+    videoParticipantRepository,
+    videoChannels,
+    config.video,
+  );
   return {
     publicUrl,
     organizations,
@@ -71,6 +87,8 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     contacts,
     textAccounts,
     texts,
+    videoChannels,
+    videoParticipants,
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],
