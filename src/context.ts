@@ -21,7 +21,12 @@ function createLoaders(services: Services, caller: Caller) {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
-    video: createVideoLoaders(services.videoChannels, services.videoParticipants, caller),
+    video: createVideoLoaders(
+      services.videoChannels,
+      services.videoEncounters,
+      services.videoParticipants,
+      caller,
+    ),
   };
 }
 

@@ -17,6 +17,7 @@ import { TextRepository } from "./modules/text/text.repository";
 import { TextService } from "./modules/text/text.service";
 import { VideoChannelRepository } from "./modules/video/video-channel.repository";
 import { VideoChannelService } from "./modules/video/video-channel.service";
+import { VideoEncounterService } from "./modules/video/video-encounter.service";
 import { VideoParticipantRepository } from "./modules/video/video-participant.repository";
 import { VideoParticipantService } from "./modules/video/video-participant.service";
 
@@ -69,10 +70,17 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     () => textDispatcher.wake(),
   );
   const videoParticipantRepository = new VideoParticipantRepository(db);
+  const videoChannelRepository = new VideoChannelRepository(db);
   const videoChannels = new VideoChannelService(
     db,
-    new VideoChannelRepository(db),
+    videoChannelRepository,
     videoParticipantRepository,
+  );
+  const videoEncounters = new VideoEncounterService(
+    db,
+    videoChannelRepository,
+    videoParticipantRepository,
+    videoChannels,
   );
   const videoParticipants = new VideoParticipantService(
     db,
@@ -88,6 +96,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     textAccounts,
     texts,
     videoChannels,
+    videoEncounters,
     videoParticipants,
     smsProvider,
     textDispatcher,

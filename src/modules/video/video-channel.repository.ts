@@ -105,10 +105,7 @@ export class VideoChannelRepository {
     return updated;
   }
 
-  async insertComposition(
-    executor: Executor,
-    row: NewVideoCompositionRow,
-  ): Promise<void> {
+  async insertComposition(executor: Executor, row: NewVideoCompositionRow): Promise<void> {
     await executor.insert(videoCompositions).values(row);
   }
 

@@ -33,7 +33,8 @@ const JOIN_LEAD_MS = 15 * 60 * 1000;
 export class VideoChannelResolver {
   @Authorized()
   @Query(() => VideoChannelConnection, {
-    description: "Seed 002 GET /video-channels: where the individual participates or is the subject.",
+    description:
+      "Seed 002 GET /video-channels: where the individual participates or is the subject.",
   })
   videoChannels(
     @Ctx() { services }: RequestContext,

@@ -5,7 +5,6 @@ import type {
   NewVideoParticipantRow,
   VideoChannelRow,
   VideoChannelStateValue,
-  VideoCompositionRow,
 } from "../../db/schema";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
@@ -14,7 +13,6 @@ import { checkMaxLength, checkNotNull } from "../../lib/validate";
 import type {
   AppointmentInput,
   CreateVideoChannelInput,
-  FinalizeVideoEncounterInput,
   UpdateVideoChannelInput,
 } from "./video.input";
 import type { VideoChannelRepository } from "./video-channel.repository";
@@ -169,78 +167,6 @@ export class VideoChannelService {
         duration,
       });
     });
-  }
-
-  /** Seed finalize-encounter: records the encounter once, with the channel's or the author's note. */
-  async finalizeEncounter(
-    caller: Caller,
-    id: string,
-    input: FinalizeVideoEncounterInput,
-  ): Promise<VideoChannelRow> {
-    const channelId = parseId(id);
-    const serviceTypeId = input.serviceTypeId
-      ? parseId(input.serviceTypeId, "input.serviceTypeId")
-      : null;
-    return this.db.transaction(async (tx) => {
-      const channel = await this.lock(tx, caller, channelId);
-      if (channel.encounterId) {
-        throw new ConflictError(`The encounter of VideoChannel ${channelId} is already finalized`);
-      }
-      let encounterNote = channel.note;
-      if (input.useNoteFromAuthorParticipant) {
-        const participants = await this.participants.findParticipantsByChannelIds(
-          caller.organizationId,
-          [channelId],
-          tx,
-        );
-        const author = participants.find(
-          (participant) => participant.individualId === channel.createdBy?.toLowerCase(),
-        );
-        encounterNote = author?.note ?? null;
-      }
-      const encounterId = newId();
-      await this.participants.setParticipantsEncounter(
-        tx,
-        caller.organizationId,
-        channelId,
-        encounterId,
-      );
-      return this.channels.updateChannel(tx, caller.organizationId, channelId, {
-        encounterId,
-        serviceTypeId,
-        encounterNote,
-        finalizedAt: new Date(),
-      });
-    });
-  }
-
-  /** Seed reminder-timer: starts (or restarts) the channel's reminder timer now. */
-  async startReminderTimer(caller: Caller, id: string): Promise<VideoChannelRow> {
-    const channelId = parseId(id);
-    return this.db.transaction(async (tx) => {
-      const channel = await this.lock(tx, caller, channelId);
-      this.requireNotTerminated(channel, "id");
-      return this.channels.updateChannel(tx, caller.organizationId, channelId, {
-        reminderTimerStartedAt: new Date(),
-      });
-    });
-  }
-
-  findCompositionsByIds(organizationId: string, ids: readonly string[]) {
-    return this.channels.findCompositionsByIds(organizationId, ids);
-  }
-
-  findCompositionsByChannelIds(organizationId: string, channelIds: readonly string[]) {
-    return this.channels.findCompositionsByChannelIds(organizationId, channelIds);
-  }
-
-  async listCompositions(
-    caller: Caller,
-    videoChannelId: string,
-    page: PageArgs,
-  ): Promise<Connection<VideoCompositionRow>> {
-    const channel = await this.require(caller, videoChannelId, "videoChannelId");
-    return this.channels.listCompositions(caller.organizationId, channel.id, page);
   }
 
   /** Locks the channel for a change; NOT_FOUND when missing or another organization's. */

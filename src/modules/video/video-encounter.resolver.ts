@@ -24,7 +24,7 @@ export class VideoEncounterResolver {
     })
     input: FinalizeVideoEncounterInput,
   ) {
-    return services.videoChannels.finalizeEncounter(caller, id, input);
+    return services.videoEncounters.finalizeEncounter(caller, id, input);
   }
 
   @Authorized("admin", "agent")
@@ -36,7 +36,7 @@ export class VideoEncounterResolver {
     @CurrentCaller() caller: Caller,
     @Arg("id", () => ID) id: string,
   ) {
-    return services.videoChannels.startReminderTimer(caller, id);
+    return services.videoEncounters.startReminderTimer(caller, id);
   }
 
   @Authorized()
@@ -47,7 +47,7 @@ export class VideoEncounterResolver {
     @Arg("videoChannelId", () => ID) videoChannelId: string,
     @Args(() => PageArgsType) page: PageArgsType,
   ) {
-    return services.videoChannels.listCompositions(caller, videoChannelId, page);
+    return services.videoEncounters.listCompositions(caller, videoChannelId, page);
   }
 
   @Authorized()

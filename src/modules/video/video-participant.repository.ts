@@ -79,7 +79,9 @@ export class VideoParticipantRepository {
     const [updated] = await executor
       .update(videoParticipants)
       .set({ ...changes, lastModifiedAt: new Date() })
-      .where(and(eq(videoParticipants.organizationId, organizationId), eq(videoParticipants.id, id)))
+      .where(
+        and(eq(videoParticipants.organizationId, organizationId), eq(videoParticipants.id, id)),
+      )
       .returning();
     return updated;
   }
@@ -109,11 +111,12 @@ export class VideoParticipantRepository {
 
   /** The caller joining: first connection time is kept, a disconnected participant reconnects. */
   async markConnected(
+    executor: Executor,
     organizationId: string,
     participantId: string,
     at: Date,
   ): Promise<VideoParticipantRow | undefined> {
-    const [updated] = await this.db
+    const [updated] = await executor
       .update(videoParticipants)
       .set({
         connectedAt: sql`coalesce(${videoParticipants.connectedAt}, ${at.toISOString()}::timestamptz)`,

@@ -124,24 +124,29 @@ export class VideoParticipantService {
    * anyone else of the organization); fetching it marks the participant connected.
    */
   async credentials(caller: Caller, videoChannelId: string): Promise<VideoCredentials> {
-    const channel = await this.channels.require(caller, videoChannelId);
-    const participants = await this.participants.findParticipantsByChannelIds(
-      caller.organizationId,
-      [channel.id],
-    );
+    const channelId = parseId(videoChannelId);
     const identity = caller.individualId.toLowerCase();
-    const participant = participants.find((row) => row.individualId === identity);
-    if (!participant) {
-      throw new ForbiddenError("Only participants of this video channel get its credentials");
-    }
-    this.channels.requireNotTerminated(channel, "id");
-    await this.participants.markConnected(caller.organizationId, participant.id, new Date());
+    const participant = await this.db.transaction(async (tx) => {
+      const channel = await this.channels.lock(tx, caller, channelId);
+      const participants = await this.participants.findParticipantsByChannelIds(
+        caller.organizationId,
+        [channel.id],
+        tx,
+      );
+      const joining = participants.find((row) => row.individualId === identity);
+      if (!joining) {
+        throw new ForbiddenError("Only participants of this video channel get its credentials");
+      }
+      this.channels.requireNotTerminated(channel, "id");
+      await this.participants.markConnected(tx, caller.organizationId, joining.id, new Date());
+      return joining;
+    });
     const { token, expiresAt } = await signVideoAccessToken(this.config, {
       organizationId: caller.organizationId,
-      channelId: channel.id,
+      channelId,
       participantId: participant.id,
       identity,
     });
-    return { token, expiresAt, channelId: channel.id, participantId: participant.id, identity };
+    return { token, expiresAt, channelId, participantId: participant.id, identity };
   }
 }

@@ -30,7 +30,10 @@ export class CreateVideoChannelInput {
   @Field(() => Boolean, { defaultValue: false })
   appless!: boolean;
 
-  @Field(() => AppointmentInput, { nullable: true, description: "Given: the channel is SCHEDULED." })
+  @Field(() => AppointmentInput, {
+    nullable: true,
+    description: "Given: the channel is SCHEDULED.",
+  })
   appointment?: AppointmentInput | null;
 
   @Field(() => ID, { nullable: true })

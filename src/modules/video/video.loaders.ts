@@ -1,10 +1,12 @@
 import type { Caller } from "../../auth/caller";
 import { manyByKey, oneByKey } from "../../lib/loader";
 import type { VideoChannelService } from "./video-channel.service";
+import type { VideoEncounterService } from "./video-encounter.service";
 import type { VideoParticipantService } from "./video-participant.service";
 
 export function createVideoLoaders(
   channels: VideoChannelService,
+  encounters: VideoEncounterService,
   participants: VideoParticipantService,
   caller: Caller,
 ) {
@@ -23,12 +25,12 @@ export function createVideoLoaders(
       (row) => row.videoChannelId,
     ),
     videoCompositionById: oneByKey(
-      (ids: readonly string[]) => channels.findCompositionsByIds(caller.organizationId, ids),
+      (ids: readonly string[]) => encounters.findCompositionsByIds(caller.organizationId, ids),
       (row) => row.id,
     ),
     videoCompositionsByChannelId: manyByKey(
       (channelIds: readonly string[]) =>
-        channels.findCompositionsByChannelIds(caller.organizationId, channelIds),
+        encounters.findCompositionsByChannelIds(caller.organizationId, channelIds),
       (row) => row.videoChannelId,
     ),
   };

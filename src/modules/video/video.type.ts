@@ -153,7 +153,10 @@ export class VideoChannel {
   @Field(() => ID, { nullable: true })
   serviceTypeId!: string | null;
 
-  @Field(() => String, { nullable: true, description: "The note the encounter was finalized with." })
+  @Field(() => String, {
+    nullable: true,
+    description: "The note the encounter was finalized with.",
+  })
   encounterNote!: string | null;
 
   @Field(() => Date, { nullable: true })
