@@ -19,7 +19,7 @@ let patientId: string;
 let patientToken: string;
 
 const CHANNEL_FIELDS = `id state appless recorded withEmail note maxParticipants messagingChannelId
-  subjectId encounterId encounterNote finalizedAt reminderTimerStartedAt createdBy createdAt
+  subjectId encounterId encounterNote finalizedAt reminderTimerStartedAt createdById createdAt
   terminatedAt duration appointment { id start duration joinStart }
   participants { id individualId firstName lastName audioState disconnected connectedAt disconnectedAt note encounterId }
   compositions { id status duration videoChannelId }`;
@@ -55,7 +55,7 @@ interface Channel {
   encounterId: string | null;
   encounterNote: string | null;
   reminderTimerStartedAt: string | null;
-  createdBy: string;
+  createdById: string;
   createdAt: string;
   terminatedAt: string | null;
   duration: number | null;
@@ -122,7 +122,7 @@ describe("Mutation.createVideoChannel", () => {
       note: "Follow-up",
       subjectId: patientId,
       messagingChannelId,
-      createdBy: org.callers.agent.individualId,
+      createdById: org.callers.agent.individualId,
       terminatedAt: null,
       duration: null,
       compositions: [],

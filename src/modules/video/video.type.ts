@@ -165,7 +165,11 @@ export class VideoChannel {
   @Field(() => Date, { nullable: true })
   reminderTimerStartedAt!: Date | null;
 
-  @Field(() => String, { nullable: true, description: "The individual who created it." })
+  @Field(() => ID, {
+    name: "createdById",
+    nullable: true,
+    description: "The individual who created it.",
+  })
   createdBy!: string | null;
 
   @Field(() => Date)
