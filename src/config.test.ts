@@ -21,6 +21,8 @@ describe("loadConfig", () => {
       introspection: true,
     });
     expect(config.jwt).toMatchObject({ kind: "secret", generated: true });
+    expect(config.video).toMatchObject({ generated: true, tokenTtlSeconds: 3600 });
+    expect(config.video.signingKey.length).toBeGreaterThanOrEqual(32);
   });
 
   it("names the variable of every wrong value in one line", () => {
@@ -34,15 +36,21 @@ describe("loadConfig", () => {
     expect(errorFor({ INTROSPECTION: "maybe" })).toMatch(/^INTROSPECTION: /);
     expect(errorFor({ DEFAULT_PHONE_REGION: "XX" })).toMatch(/^DEFAULT_PHONE_REGION: /);
     expect(errorFor({ SERVICE_ACCOUNTS: "user-without-password" })).toMatch(/^SERVICE_ACCOUNTS: /);
+    expect(errorFor({ VIDEO_SIGNING_KEY: "short" })).toMatch(/^VIDEO_SIGNING_KEY: /);
+    expect(errorFor({ VIDEO_TOKEN_TTL_SECONDS: "-5" })).toMatch(/^VIDEO_TOKEN_TTL_SECONDS: /);
+    expect(errorFor({ VIDEO_TOKEN_TTL_SECONDS: "86400" })).toMatch(/^VIDEO_TOKEN_TTL_SECONDS: /);
   });
 
   it("requires a signing key in production and turns introspection off there", () => {
     expect(errorFor({ NODE_ENV: "production" })).toMatch(/^JWT_SECRET: /);
-    const config = loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) });
+    const keys = { JWT_SECRET: "x".repeat(32), VIDEO_SIGNING_KEY: "v".repeat(32) };
+    expect(errorFor({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32) })).toMatch(
+      /^VIDEO_SIGNING_KEY: /,
+    );
+    const config = loadConfig({ NODE_ENV: "production", ...keys });
     expect(config.introspection).toBe(false);
     expect(
-      loadConfig({ NODE_ENV: "production", JWT_SECRET: "x".repeat(32), INTROSPECTION: "true" })
-        .introspection,
+      loadConfig({ NODE_ENV: "production", ...keys, INTROSPECTION: "true" }).introspection,
     ).toBe(true);
   });
 

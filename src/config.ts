@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { isSupportedCountry } from "libphonenumber-js/max";
 
 /**
@@ -26,6 +27,14 @@ export interface Config {
   sms: SmsConfig;
   /** The URL providers reach this server at, for status callbacks and webhook signatures. */
   publicBaseUrl: string | null;
+  video: VideoConfig;
+}
+
+export interface VideoConfig {
+  /** HS256 key that signs video access tokens; random per process in development when unset. */
+  signingKey: string;
+  generated: boolean;
+  tokenTtlSeconds: number;
 }
 
 export type SmsConfig =
@@ -192,6 +201,30 @@ function parsePublicBaseUrl(env: Env): string | null {
   return raw.replace(/\/$/, "");
 }
 
+const VIDEO_TTL_MIN = 60;
+const VIDEO_TTL_MAX = 4 * 3600;
+
+function parseVideo(env: Env, nodeEnv: Config["nodeEnv"]): VideoConfig {
+  const key = env.VIDEO_SIGNING_KEY;
+  if (key !== undefined && key !== "" && key.length < 32) {
+    throw new ConfigError("VIDEO_SIGNING_KEY", "must be at least 32 characters");
+  }
+  if (!key && nodeEnv === "production") {
+    throw new ConfigError("VIDEO_SIGNING_KEY", "is required in production");
+  }
+  const rawTtl = env.VIDEO_TOKEN_TTL_SECONDS ?? "3600";
+  const ttl = Number(rawTtl);
+  if (!/^\d+$/.test(rawTtl) || ttl < VIDEO_TTL_MIN || ttl > VIDEO_TTL_MAX) {
+    throw new ConfigError(
+      "VIDEO_TOKEN_TTL_SECONDS",
+      `expected whole seconds between ${VIDEO_TTL_MIN} and ${VIDEO_TTL_MAX}, got "${rawTtl}"`,
+    );
+  }
+  return key
+    ? { signingKey: key, generated: false, tokenTtlSeconds: ttl }
+    : { signingKey: randomBytes(32).toString("hex"), generated: true, tokenTtlSeconds: ttl };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
   return {
@@ -209,5 +242,6 @@ export function loadConfig(env: Env = process.env): Config {
     runWorkers: parseBoolean(env, "RUN_WORKERS", true),
     sms: parseSms(env),
     publicBaseUrl: parsePublicBaseUrl(env),
+    video: parseVideo(env, nodeEnv),
   };
 }

@@ -2,6 +2,7 @@ import type { Caller } from "./auth/caller";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
 import { createTextLoaders } from "./modules/text/text.loaders";
+import { createVideoLoaders } from "./modules/video/video.loaders";
 import type { Services } from "./services";
 
 /** Per request: who is calling, the shared services, and fresh DataLoaders (never shared across requests). */
@@ -20,6 +21,12 @@ function createLoaders(services: Services, caller: Caller) {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
+    video: createVideoLoaders(
+      services.videoChannels,
+      services.videoEncounters,
+      services.videoParticipants,
+      caller,
+    ),
   };
 }
 

@@ -14,6 +14,9 @@ import { ContactResolver } from "./modules/contact/contact.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
+import { VideoChannelResolver } from "./modules/video/video-channel.resolver";
+import { VideoEncounterResolver } from "./modules/video/video-encounter.resolver";
+import { VideoParticipantResolver } from "./modules/video/video-participant.resolver";
 
 const resolvers = [
   ContactResolver,
@@ -22,6 +25,9 @@ const resolvers = [
   TextResolver,
   TextAccountResolver,
   TextNumberResolver,
+  VideoChannelResolver,
+  VideoParticipantResolver,
+  VideoEncounterResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -40,6 +46,9 @@ function referenceResolvers() {
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),
+    },
+    VideoChannel: {
+      __resolveReference: byId((context, id) => context.loaders.video.videoChannelById.load(id)),
     },
   };
 }

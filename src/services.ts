@@ -15,6 +15,11 @@ import { TextAccountService } from "./modules/text/text-account.service";
 import { DEFAULT_DISPATCHER_OPTIONS, TextDispatcher } from "./modules/text/text-dispatcher";
 import { TextRepository } from "./modules/text/text.repository";
 import { TextService } from "./modules/text/text.service";
+import { VideoChannelRepository } from "./modules/video/video-channel.repository";
+import { VideoChannelService } from "./modules/video/video-channel.service";
+import { VideoEncounterService } from "./modules/video/video-encounter.service";
+import { VideoParticipantRepository } from "./modules/video/video-participant.repository";
+import { VideoParticipantService } from "./modules/video/video-participant.service";
 
 function createSmsProvider(config: Config): SmsProvider {
   return config.sms.provider === "twilio" ? new TwilioProvider(config.sms) : new LocalSmsProvider();
@@ -64,6 +69,25 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     organizations,
     () => textDispatcher.wake(),
   );
+  const videoParticipantRepository = new VideoParticipantRepository(db);
+  const videoChannelRepository = new VideoChannelRepository(db);
+  const videoChannels = new VideoChannelService(
+    db,
+    videoChannelRepository,
+    videoParticipantRepository,
+  );
+  const videoEncounters = new VideoEncounterService(
+    db,
+    videoChannelRepository,
+    videoParticipantRepository,
+    videoChannels,
+  );
+  const videoParticipants = new VideoParticipantService(
+    db,
+    videoParticipantRepository,
+    videoChannels,
+    config.video,
+  );
   return {
     publicUrl,
     organizations,
@@ -71,6 +95,9 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     contacts,
     textAccounts,
     texts,
+    videoChannels,
+    videoEncounters,
+    videoParticipants,
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],

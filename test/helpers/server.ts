@@ -54,6 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     PORT: "0",
     DATA_DIR: ":memory:",
     JWT_SECRET: jwtSecret,
+    VIDEO_SIGNING_KEY: randomBytes(32).toString("hex"),
     EXPOSE_SQL_STATEMENT_COUNT: "true",
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,

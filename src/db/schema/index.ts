@@ -2,3 +2,4 @@ export * from "./organization";
 export * from "./contact";
 export * from "./contact-preference";
 export * from "./text";
+export * from "./video";
