@@ -261,10 +261,14 @@ describe("Text entity (federation)", () => {
     const accepted = dataOf(await send("+14155550107")).sendText;
     const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Text { id target } } }`;
     const representations = [{ __typename: "Text", id: accepted.id }];
-    const own = await server.gql<{ _entities: unknown[] }>(org.tokens.agent, query, { representations });
+    const own = await server.gql<{ _entities: unknown[] }>(org.tokens.agent, query, {
+      representations,
+    });
     expect(dataOf(own)._entities).toEqual([{ id: accepted.id, target: "+14155550107" }]);
     const other = await server.createOrganization();
-    const foreign = await server.gql<{ _entities: unknown[] }>(other.tokens.agent, query, { representations });
+    const foreign = await server.gql<{ _entities: unknown[] }>(other.tokens.agent, query, {
+      representations,
+    });
     expect(dataOf(foreign)._entities).toEqual([null]);
   });
 });
