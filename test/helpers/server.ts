@@ -4,7 +4,7 @@ import type { Caller, Role } from "../../src/auth/caller";
 import { signToken } from "../../src/auth/jwt";
 import { loadConfig } from "../../src/config";
 import { newId } from "../../src/lib/ids";
-import { createTestDatabase } from "./database";
+import { createTestDatabase, type TestDatabase } from "./database";
 
 export interface GraphQLResponse<Data = Record<string, unknown>> {
   status: number;
@@ -43,16 +43,18 @@ export interface TestServer {
 
 export interface TestServerOptions {
   env?: Record<string, string>;
+  /** Start on this database instead of a fresh one, and leave it in place at stop (restart tests). */
+  database?: TestDatabase;
 }
 
 /** Starts the real app on a fresh database and an ephemeral port; tests talk HTTP to it. */
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+  const database = options.database ?? (await createTestDatabase());
   const jwtSecret = randomBytes(32).toString("hex");
   const config = loadConfig({
     NODE_ENV: "test",
     PORT: "0",
-    DATA_DIR: ":memory:",
+    DATA_DIR: database.dataDir,
     JWT_SECRET: jwtSecret,
     VIDEO_SIGNING_KEY: randomBytes(32).toString("hex"),
     EXPOSE_SQL_STATEMENT_COUNT: "true",
@@ -91,7 +93,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async stop() {
       await app.stop();
-      await database.drop();
+      if (!options.database) await database.drop();
     },
   };
 }

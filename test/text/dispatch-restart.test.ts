@@ -1,0 +1,124 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { newId } from "../../src/lib/ids";
+import { createTestDatabase, type TestDatabase } from "../helpers/database";
+import { dataOf, startTestServer } from "../helpers/server";
+import { eventually, startTwilioStub, twilioEnv, type TwilioStub } from "../helpers/twilio-stub";
+
+let database: TestDatabase;
+let stub: TwilioStub;
+
+afterAll(async () => {
+  await stub?.stop();
+  await database?.drop();
+});
+
+describe("text outbox across a restart", () => {
+  it("sends every text accepted before a crash exactly once after the restart", async () => {
+    database = await createTestDatabase({ persistent: true });
+    stub = await startTwilioStub();
+    const first = await startTestServer({
+      database,
+      env: { ...twilioEnv(stub), RUN_WORKERS: "false" },
+    });
+    const org = await first.createOrganization();
+    const admin = org.callers.admin;
+    const account = await first.app.services.textAccounts.createAccount(admin, {
+      allowCustomNumber: false,
+    });
+    await first.app.services.textAccounts.createNumber(admin, {
+      accountId: account.id,
+      phoneNumber: "+14155550000",
+      capabilitySms: true,
+      capabilityMms: false,
+      capabilityVoice: false,
+      logging: false,
+      alert: false,
+    });
+    const ids: string[] = [];
+    for (let index = 0; index < 12; index += 1) {
+      const response = await first.gql<{ sendText: { id: string; status: string } }>(
+        org.tokens.agent,
+        `mutation ($input: SendTextInput!) { sendText(input: $input) { id status } }`,
+        {
+          input: {
+            accountId: account.id,
+            target: `+1415555${1200 + index}`,
+            message: `before the crash ${index}`,
+          },
+        },
+      );
+      expect(dataOf(response).sendText.status).toBe("ACCEPTED");
+      ids.push(dataOf(response).sendText.id);
+    }
+    await first.stop();
+    expect(stub.messages).toHaveLength(0);
+
+    const second = await startTestServer({ database, env: twilioEnv(stub) });
+    try {
+      const token = await second.tokenFor({ ...org.callers.agent, individualId: newId() });
+      await eventually(async () => {
+        const statuses = await Promise.all(
+          ids.map(async (id) => {
+            const response = await second.gql<{ text: { status: string } }>(
+              token,
+              `query ($id: ID!) { text(id: $id) { status } }`,
+              { id },
+            );
+            return dataOf(response).text.status;
+          }),
+        );
+        return statuses.every((status) => status === "DELIVERED");
+      });
+      expect(stub.messages).toHaveLength(12);
+      expect(new Set(stub.messages.map((message) => message.to)).size).toBe(12);
+    } finally {
+      await second.stop();
+    }
+  });
+
+  // Two processes cannot share one PGlite directory; this is the multi-instance case on Postgres.
+  it.skipIf(process.env.TEST_DB !== "postgres")(
+    "lets two instances dispatch side by side without sending any text twice",
+    async () => {
+      const shared = await createTestDatabase({ persistent: true });
+      const twilio = await startTwilioStub();
+      const a = await startTestServer({ database: shared, env: twilioEnv(twilio) });
+      const b = await startTestServer({ database: shared, env: twilioEnv(twilio) });
+      try {
+        const org = await a.createOrganization();
+        const admin = org.callers.admin;
+        const account = await a.app.services.textAccounts.createAccount(admin, {
+          allowCustomNumber: false,
+        });
+        await a.app.services.textAccounts.createNumber(admin, {
+          accountId: account.id,
+          phoneNumber: "+14155550000",
+          capabilitySms: true,
+          capabilityMms: false,
+          capabilityVoice: false,
+          logging: false,
+          alert: false,
+        });
+        const sends = Array.from({ length: 60 }, (_, index) =>
+          (index % 2 ? a : b).app.services.texts.send(org.callers.agent, {
+            accountId: account.id,
+            target: `+1415555${1300 + index}`,
+            message: `side by side ${index}`,
+            marketing: false,
+            holdForQuietHours: true,
+          }),
+        );
+        await Promise.all(sends);
+        await eventually(async () => twilio.messages.length >= 60);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(twilio.messages).toHaveLength(60);
+        expect(new Set(twilio.messages.map((message) => message.to)).size).toBe(60);
+      } finally {
+        await a.stop();
+        await b.stop();
+        await twilio.stop();
+        await shared.drop();
+      }
+    },
+  );
+});
