@@ -62,6 +62,16 @@ describe("authentication", () => {
     expect(expiredResponse.errors?.[0].message).toMatch(/expired/);
   });
 
+  it("refuses a correctly signed token without an exp claim", async () => {
+    const token = await new SignJWT({ org: alpha.id, roles: ["admin"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("forever")
+      .sign(createSecretKey(Buffer.from(server.app.jwtSecret!)));
+    const response = await server.gql(token, `{ contacts { totalCount } }`);
+    expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+    expect(response.errors?.[0].message).toMatch(/exp/);
+  });
+
   it("refuses a token whose roles claim is not a list of known roles", async () => {
     const token = await server.tokenFor({
       ...alpha.callers.admin,
