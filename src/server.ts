@@ -124,7 +124,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   });
   await apollo.start();
 
-  app.use(cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins }));
+  // No CORS_ORIGINS means same-origin only: skip the middleware instead of running it to say no.
+  if (config.corsOrigins.length > 0) {
+    app.use(cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins }));
+  }
   app.get("/healthz", async (_req, res) => {
     await options.db.execute(sql`select 1`);
     res.json({ status: "ok" });

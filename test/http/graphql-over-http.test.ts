@@ -171,3 +171,32 @@ describe("query limits", () => {
     expect(fine.errors).toBeUndefined();
   });
 });
+
+describe("CORS", () => {
+  let withCors: TestServer;
+  beforeAll(async () => {
+    withCors = await startTestServer({ env: { CORS_ORIGINS: "https://app.example.org" } });
+  });
+  afterAll(() => withCors.stop());
+
+  it("allows only the configured origins", async () => {
+    const preflight = (origin: string) =>
+      fetch(withCors.url, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type,authorization",
+        },
+      });
+    const allowed = await preflight("https://app.example.org");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.org");
+    const refused = await preflight("https://evil.example.com");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+    const none = await fetch(server.url, {
+      method: "OPTIONS",
+      headers: { origin: "https://app.example.org" },
+    });
+    expect(none.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
