@@ -121,4 +121,54 @@ describe("text outbox across a restart", () => {
       }
     },
   );
+
+  it("checks consent again at dispatch: a stop that lands after acceptance keeps the text from the provider", async () => {
+    const twilio = await startTwilioStub();
+    const server = await startTestServer({ env: { ...twilioEnv(twilio), RUN_WORKERS: "false" } });
+    try {
+      const org = await server.createOrganization();
+      const admin = org.callers.admin;
+      const account = await server.app.services.textAccounts.createAccount(admin, {
+        allowCustomNumber: false,
+      });
+      await server.app.services.textAccounts.createNumber(admin, {
+        accountId: account.id,
+        phoneNumber: "+14155550000",
+        capabilitySms: true,
+        capabilityMms: false,
+        capabilityVoice: false,
+        logging: false,
+        alert: false,
+      });
+      const send = (target: string) =>
+        server.app.services.texts.send(org.callers.agent, {
+          accountId: account.id,
+          target,
+          message: "see you soon",
+          marketing: false,
+          holdForQuietHours: true,
+        });
+      const stopped = await send("+14155551401");
+      const kept = await send("+14155551402");
+      await server.app.services.contactPreferences.create(admin, {
+        contact: "+14155551401",
+        doNotText: true,
+        doNotCall: false,
+        doNotEmail: false,
+      });
+      expect(await server.app.services.textDispatcher.runOnce()).toBe(2);
+      const [stoppedNow, keptNow] = await server.app.services.texts
+        .findByIds(org.id, [stopped.id, kept.id])
+        .then((rows) => [stopped.id, kept.id].map((id) => rows.find((row) => row.id === id)!));
+      expect(stoppedNow).toMatchObject({
+        status: "FAILED",
+        error: expect.stringMatching(/^OPTED_OUT/),
+      });
+      expect(keptNow.status).not.toBe("ACCEPTED");
+      expect(twilio.messages.map((message) => message.to)).toEqual(["+14155551402"]);
+    } finally {
+      await server.stop();
+      await twilio.stop();
+    }
+  });
 });

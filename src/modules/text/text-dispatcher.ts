@@ -94,21 +94,37 @@ export class TextDispatcher {
   /** One round: claim a batch and send it. Answers how many texts were claimed. */
   async runOnce(): Promise<number> {
     const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
-    await Promise.all(claimed.map((text) => this.dispatch(text)));
+    const optedOut = await this.optedOutTargets(claimed);
+    await Promise.all(claimed.map((text) => this.dispatch(text, optedOut)));
     return claimed.length;
   }
 
-  private async dispatch(text: TextRow): Promise<void> {
-    if (text.purpose !== "CONSENT_CONFIRMATION") {
-      const optedOut = await this.preferences.optedOutOfTexts(this.db, text.organizationId, [
+  /** Consent checked again at send time, one query per organization in the batch. */
+  private async optedOutTargets(claimed: TextRow[]): Promise<Set<string>> {
+    const targetsByOrganization = new Map<string, string[]>();
+    for (const text of claimed) {
+      if (text.purpose === "CONSENT_CONFIRMATION") continue;
+      targetsByOrganization.set(text.organizationId, [
+        ...(targetsByOrganization.get(text.organizationId) ?? []),
         text.target,
       ]);
-      if (optedOut.size > 0) {
-        await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
-          error: "OPTED_OUT: the recipient opted out before dispatch",
-        });
-        return;
-      }
+    }
+    const optedOut = new Set<string>();
+    for (const [organizationId, targets] of targetsByOrganization) {
+      const values = await this.preferences.optedOutOfTexts(this.db, organizationId, targets);
+      for (const value of values) optedOut.add(`${organizationId}:${value}`);
+    }
+    return optedOut;
+  }
+
+  private async dispatch(text: TextRow, optedOut: Set<string>): Promise<void> {
+    if (
+      text.purpose !== "CONSENT_CONFIRMATION" &&
+      optedOut.has(`${text.organizationId}:${text.target}`)
+    ) {
+      const error = "OPTED_OUT: the recipient opted out before dispatch";
+      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", { error });
+      return;
     }
     const result = await this.provider.send({
       from: text.from ?? "",

@@ -129,23 +129,42 @@ export class TextRepository {
    * Moves a text forward only: a status earlier in the enum than the current one, or any change
    * after a final status, is ignored (a late "sent" after "delivered" changes nothing).
    */
-  async advanceStatus(
+  advanceStatus(
     organizationId: string,
     id: string,
     status: TextStatusValue,
     details: { providerSid?: string; error?: string | null } = {},
   ): Promise<TextRow | undefined> {
+    return this.advance(
+      and(eq(texts.organizationId, organizationId), eq(texts.id, id))!,
+      status,
+      details,
+    );
+  }
+
+  /** The same forward-only move, for a text known by the provider's message id. */
+  advanceStatusByProviderSid(
+    organizationId: string,
+    providerSid: string,
+    status: TextStatusValue,
+    details: { error?: string | null } = {},
+  ): Promise<TextRow | undefined> {
+    const match = and(
+      eq(texts.organizationId, organizationId),
+      eq(texts.providerSid, providerSid),
+    )!;
+    return this.advance(match, status, details);
+  }
+
+  private async advance(
+    match: SQL,
+    status: TextStatusValue,
+    details: { providerSid?: string; error?: string | null },
+  ): Promise<TextRow | undefined> {
     const [updated] = await this.db
       .update(texts)
       .set({ status, ...details, claimedUntil: null, lastModifiedAt: new Date() })
-      .where(
-        and(
-          eq(texts.organizationId, organizationId),
-          eq(texts.id, id),
-          lt(texts.status, status),
-          notInArray(texts.status, FINAL_STATUSES),
-        ),
-      )
+      .where(and(match, lt(texts.status, status), notInArray(texts.status, FINAL_STATUSES)))
       .returning();
     return updated;
   }

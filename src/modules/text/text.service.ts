@@ -145,8 +145,17 @@ export class TextService {
     status: TextStatusValue,
     error: string | null,
   ) {
+    const details = error ? { error } : {};
+    const moved = await this.repository.advanceStatusByProviderSid(
+      organizationId,
+      providerSid,
+      status,
+      details,
+    );
+    if (moved) return moved;
+    // Not moved: a repeat or a late report (ignored), unless the message is not ours at all.
     const text = await this.repository.findByProviderSid(organizationId, providerSid);
     if (!text) throw new NotFoundError("Text", providerSid);
-    return this.repository.advanceStatus(organizationId, text.id, status, error ? { error } : {});
+    return text;
   }
 }
