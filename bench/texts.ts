@@ -15,6 +15,22 @@ import { startTwilioStub, twilioEnv } from "../test/helpers/twilio-stub";
 
 const TOTAL = Number(process.env.BENCH_TEXTS ?? 20_000);
 const CLIENTS = 32;
+/** sendText calls per HTTP request: 1, or several aliased mutations in one document (BENCH_PER_REQUEST). */
+const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 1);
+
+function requestsFor(inputs: Record<string, unknown>[], perRequest: number) {
+  const requests = [];
+  for (let start = 0; start < inputs.length; start += perRequest) {
+    const chunk = inputs.slice(start, start + perRequest);
+    const variables = Object.fromEntries(chunk.map((input, index) => [`i${index}`, input]));
+    const declarations = chunk.map((_, index) => `$i${index}: SendTextInput!`).join(", ");
+    const fields = chunk
+      .map((_, index) => `t${index}: sendText(input: $i${index}) { id }`)
+      .join(" ");
+    requests.push({ query: `mutation (${declarations}) { ${fields} }`, variables });
+  }
+  return requests;
+}
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function main(): Promise<void> {
@@ -61,16 +77,12 @@ async function main(): Promise<void> {
       alert: false,
     });
     const token = await signToken(secret, caller);
-    const requests = Array.from({ length: TOTAL }, (_, index) => ({
-      query: `mutation ($input: SendTextInput!) { sendText(input: $input) { id } }`,
-      variables: {
-        input: {
-          accountId: account.id,
-          target: `+1415${String(5_000_000 + (index % 1000))}`,
-          message: `Reminder ${index}`,
-        },
-      },
+    const inputs = Array.from({ length: TOTAL }, (_, index) => ({
+      accountId: account.id,
+      target: `+1415${String(5_000_000 + (index % 1000))}`,
+      message: `Reminder ${index}`,
     }));
+    const requests = requestsFor(inputs, PER_REQUEST);
     const started = performance.now();
     const load = await runLoad(app.server.url, token, requests, CLIENTS);
     const latencies: number[] = [];
@@ -96,6 +108,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         texts: TOTAL,
         clients: CLIENTS,
+        sendTextPerRequest: PER_REQUEST,
         acceptedPerSecond: Math.round(TOTAL / acceptedSeconds),
         dispatchedPerSecond: Math.round(TOTAL / dispatchedSeconds),
         endToEndP50Ms: Math.round(percentile(latencies, 50)),
