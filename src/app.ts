@@ -36,12 +36,15 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
     const services = createServices(database.db, config, logger);
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
-    const routes: express.Router[] = [createTextWebhooksRouter(config, services.texts, logger)];
+    const verifier = await createTokenVerifier(config.jwt);
+    const routes: express.Router[] = [
+      createTextWebhooksRouter(config, services.texts, verifier, logger),
+    ];
     const server = await startServer({
       config,
       db: database.db,
       services,
-      verifier: await createTokenVerifier(config.jwt),
+      verifier,
       logger,
       routes,
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),

@@ -9,9 +9,9 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
-import express, { type ErrorRequestHandler, type Request } from "express";
-import { InvalidTokenError, type TokenVerifier } from "./auth/jwt";
-import type { Caller } from "./auth/caller";
+import express, { type ErrorRequestHandler } from "express";
+import { authenticate } from "./auth/bearer";
+import type { TokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
 import { createRequestContext, type RequestContext } from "./context";
 import type { Database } from "./db/client";
@@ -39,23 +39,6 @@ export interface RunningServer {
   url: string;
   port: number;
   stop(): Promise<void>;
-}
-
-async function authenticate(
-  verifier: TokenVerifier,
-  req: Request,
-): Promise<{ caller: Caller | null; failure: string | null }> {
-  const header = req.headers.authorization;
-  if (!header) return { caller: null, failure: null };
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) return { caller: null, failure: "Authorization must be 'Bearer <token>'" };
-  try {
-    return { caller: await verifier.verify(match[1]), failure: null };
-  } catch (error) {
-    if (error instanceof InvalidTokenError)
-      return { caller: null, failure: `Invalid token: ${error.message}` };
-    throw error;
-  }
 }
 
 /** Reports the request's SQL statement count in `extensions.sqlStatements` (tests, benchmarks). */

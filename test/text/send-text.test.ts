@@ -272,3 +272,41 @@ describe("Text entity (federation)", () => {
     expect(dataOf(foreign)._entities).toEqual([null]);
   });
 });
+
+describe("seed 002 texts/{id}/callback", () => {
+  const post = (id: string, body: Record<string, string>, token: string | null) =>
+    fetch(`${server.origin}/v1/texts/${id}/callback`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+      },
+      body: JSON.stringify(body),
+    });
+
+  it("moves a text forward for a service caller and refuses others", async () => {
+    stub.reportDelivery = false;
+    try {
+      const accepted = dataOf(await send("+14155550108")).sendText;
+      await eventually(async () => (await readText(accepted.id)).status === "QUEUED");
+      expect((await post(accepted.id, { status: "sent" }, null)).status).toBe(401);
+      expect((await post(accepted.id, { status: "sent" }, org.tokens.agent)).status).toBe(403);
+      expect((await post(accepted.id, { status: "teleported" }, org.tokens.service)).status).toBe(
+        400,
+      );
+      const other = await server.createOrganization();
+      expect((await post(accepted.id, { status: "sent" }, other.tokens.service)).status).toBe(404);
+      const delivered = await post(accepted.id, { status: "delivered" }, org.tokens.service);
+      expect(await delivered.json()).toEqual({
+        data: { id: accepted.id, type: "texts", attributes: { status: "delivered" } },
+      });
+      const late = await post(accepted.id, { status: "sent" }, org.tokens.service);
+      expect(
+        ((await late.json()) as { data: { attributes: { status: string } } }).data.attributes
+          .status,
+      ).toBe("delivered");
+    } finally {
+      stub.reportDelivery = true;
+    }
+  });
+});

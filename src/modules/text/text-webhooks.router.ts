@@ -1,4 +1,7 @@
 import express, { type Request, type Response } from "express";
+import { authenticate } from "../../auth/bearer";
+import { hasAnyRole } from "../../auth/caller";
+import type { TokenVerifier } from "../../auth/jwt";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
@@ -28,6 +31,7 @@ function formParams(req: Request): Record<string, string> {
 export function createTextWebhooksRouter(
   config: Config,
   texts: TextService,
+  verifier: TokenVerifier,
   logger: Logger,
 ): express.Router {
   const router = express.Router();
@@ -87,6 +91,42 @@ export function createTextWebhooksRouter(
         }
         logger.error({ err: error }, "status callback failed");
         res.status(500).type("text/plain").send("internal error");
+      }
+    },
+  );
+
+  /**
+   * Seed 002 `POST /v1/texts/{id}/callback`: a status report for one text from a system holding a
+   * bearer token (service or admin role), JSON or form; the same forward-only path as Twilio's.
+   */
+  router.post(
+    "/v1/texts/:id/callback",
+    express.json({ limit: "64kb" }),
+    express.urlencoded({ extended: false }),
+    async (req, res) => {
+      const fail = (status: number, code: string, detail: string) =>
+        res.status(status).json({ errors: [{ status, code, detail }] });
+      const { caller, failure } = await authenticate(verifier, req);
+      if (!caller) return fail(401, "UNAUTHENTICATED", failure ?? "A bearer token is required");
+      if (!hasAnyRole(caller, ["service", "admin"])) {
+        return fail(403, "FORBIDDEN", "Status reports need the service or admin role");
+      }
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const reported = String(body.status ?? body.MessageStatus ?? "");
+      const status = textStatusFromProvider(reported);
+      if (!status) return fail(400, "BAD_USER_INPUT", `status "${reported}" is not a text status`);
+      if (!isUuid(req.params.id)) return fail(400, "BAD_USER_INPUT", "id must be a UUID");
+      try {
+        const error = typeof body.error === "string" ? body.error : null;
+        const text = await texts.recordStatus(caller, req.params.id, status, error);
+        res.json({
+          data: { id: text.id, type: "texts", attributes: { status: text.status.toLowerCase() } },
+        });
+      } catch (error) {
+        if (error instanceof NotFoundError)
+          return fail(404, "NOT_FOUND", `Text ${req.params.id} not found`);
+        logger.error({ err: error }, "text callback failed");
+        fail(500, "INTERNAL_SERVER_ERROR", "Internal server error");
       }
     },
   );

@@ -158,4 +158,24 @@ export class TextService {
     if (!text) throw new NotFoundError("Text", providerSid);
     return text;
   }
+
+  /** A status report for one of the caller's texts, by id (seed 002 texts/{id}/callback). */
+  async recordStatus(
+    caller: Caller,
+    id: string,
+    status: TextStatusValue,
+    error: string | null,
+  ): Promise<TextRow> {
+    const textId = parseId(id);
+    const moved = await this.repository.advanceStatus(
+      caller.organizationId,
+      textId,
+      status,
+      error ? { error } : {},
+    );
+    if (moved) return moved;
+    const [text] = await this.repository.findByIds(caller.organizationId, [textId]);
+    if (!text) throw new NotFoundError("Text", id);
+    return text;
+  }
 }
