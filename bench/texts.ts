@@ -11,6 +11,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { percentile, runLoad } from "./load-client";
+import { createTextAccountWithNumber } from "../test/helpers/texts";
 import { startTwilioStub, twilioEnv } from "../test/helpers/twilio-stub";
 
 const TOTAL = Number(process.env.BENCH_TEXTS ?? 20_000);
@@ -64,18 +65,7 @@ async function main(): Promise<void> {
       roles: ["agent" as const],
     };
     const adminCaller = { ...caller, roles: ["admin" as const] };
-    const account = await app.services.textAccounts.createAccount(adminCaller, {
-      allowCustomNumber: false,
-    });
-    await app.services.textAccounts.createNumber(adminCaller, {
-      accountId: account.id,
-      phoneNumber: "+14155550000",
-      capabilitySms: true,
-      capabilityMms: false,
-      capabilityVoice: false,
-      logging: false,
-      alert: false,
-    });
+    const { account } = await createTextAccountWithNumber(app.services, adminCaller);
     const token = await signToken(secret, caller);
     const inputs = Array.from({ length: TOTAL }, (_, index) => ({
       accountId: account.id,

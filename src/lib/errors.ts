@@ -89,3 +89,17 @@ export function isUniqueViolation(error: unknown): boolean {
   }
   return false;
 }
+
+/** Runs a write and turns a unique-constraint violation into CONFLICT naming the input field. */
+export async function conflictOnDuplicate<T>(
+  write: () => Promise<T>,
+  message: string,
+  field: string,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUniqueViolation(error)) throw new ConflictError(message, field);
+    throw error;
+  }
+}

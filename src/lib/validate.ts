@@ -18,3 +18,10 @@ export function checkNotNull<T>(value: T | null | undefined, field: string): T |
   if (value === null) throw new BadUserInputError(field, `${field} cannot be null`);
   return value;
 }
+
+/** A patch without the fields the client left out (undefined), keeping explicit nulls. */
+export function withoutUndefined<T extends object>(changes: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(changes).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
+}

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { newId } from "../../src/lib/ids";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { dataOf, startTestServer } from "../helpers/server";
+import { createTextAccountWithNumber } from "../helpers/texts";
 import { eventually, startTwilioStub, twilioEnv, type TwilioStub } from "../helpers/twilio-stub";
 
 let database: TestDatabase;
@@ -22,18 +23,7 @@ describe("text outbox across a restart", () => {
     });
     const org = await first.createOrganization();
     const admin = org.callers.admin;
-    const account = await first.app.services.textAccounts.createAccount(admin, {
-      allowCustomNumber: false,
-    });
-    await first.app.services.textAccounts.createNumber(admin, {
-      accountId: account.id,
-      phoneNumber: "+14155550000",
-      capabilitySms: true,
-      capabilityMms: false,
-      capabilityVoice: false,
-      logging: false,
-      alert: false,
-    });
+    const { account } = await createTextAccountWithNumber(first.app.services, admin);
     const ids: string[] = [];
     for (let index = 0; index < 12; index += 1) {
       const response = await first.gql<{ sendText: { id: string; status: string } }>(
@@ -87,18 +77,7 @@ describe("text outbox across a restart", () => {
       try {
         const org = await a.createOrganization();
         const admin = org.callers.admin;
-        const account = await a.app.services.textAccounts.createAccount(admin, {
-          allowCustomNumber: false,
-        });
-        await a.app.services.textAccounts.createNumber(admin, {
-          accountId: account.id,
-          phoneNumber: "+14155550000",
-          capabilitySms: true,
-          capabilityMms: false,
-          capabilityVoice: false,
-          logging: false,
-          alert: false,
-        });
+        const { account } = await createTextAccountWithNumber(a.app.services, admin);
         const sends = Array.from({ length: 60 }, (_, index) =>
           (index % 2 ? a : b).app.services.texts.send(org.callers.agent, {
             accountId: account.id,
@@ -128,18 +107,7 @@ describe("text outbox across a restart", () => {
     try {
       const org = await server.createOrganization();
       const admin = org.callers.admin;
-      const account = await server.app.services.textAccounts.createAccount(admin, {
-        allowCustomNumber: false,
-      });
-      await server.app.services.textAccounts.createNumber(admin, {
-        accountId: account.id,
-        phoneNumber: "+14155550000",
-        capabilitySms: true,
-        capabilityMms: false,
-        capabilityVoice: false,
-        logging: false,
-        alert: false,
-      });
+      const { account } = await createTextAccountWithNumber(server.app.services, admin);
       const send = (target: string) =>
         server.app.services.texts.send(org.callers.agent, {
           accountId: account.id,

@@ -2,16 +2,11 @@ import type { Caller } from "../../auth/caller";
 import type { SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
-import {
-  BadUserInputError,
-  ConflictError,
-  isUniqueViolation,
-  NotFoundError,
-} from "../../lib/errors";
+import { BadUserInputError, conflictOnDuplicate, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizeContactValue } from "../../lib/phone";
-import { checkMaxLength, checkNotNull } from "../../lib/validate";
+import { checkMaxLength, checkNotNull, withoutUndefined } from "../../lib/validate";
 import type { OrganizationService } from "../organization/organization.service";
 import type {
   ContactPreferenceFilter,
@@ -146,7 +141,7 @@ export class ContactPreferenceService {
         patch.country !== undefined ? patch.country : (await this.get(caller, id))?.country;
       changes.contact = await this.normalizeContact(caller, contact, "input.contact", country);
     }
-    return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    return withoutUndefined(changes);
   }
 
   private async updateExisting(
@@ -161,18 +156,12 @@ export class ContactPreferenceService {
     return updated;
   }
 
-  private async writeUnique<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          "A preference for this contact value already exists",
-          "input.contact",
-        );
-      }
-      throw error;
-    }
+  private writeUnique<T>(write: () => Promise<T>): Promise<T> {
+    return conflictOnDuplicate(
+      write,
+      "A preference for this contact value already exists",
+      "input.contact",
+    );
   }
 
   /**

@@ -1,11 +1,11 @@
 import type { Caller } from "../../auth/caller";
 import type { ContactRow, NewContactRow } from "../../db/schema";
-import { ConflictError, ForbiddenError, isUniqueViolation, NotFoundError } from "../../lib/errors";
+import { conflictOnDuplicate, ForbiddenError, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizeEmail, normalizePhoneNumber, resolveRegion } from "../../lib/phone";
 import { BadUserInputError } from "../../lib/errors";
-import { checkMaxLength, checkNotBlank, checkNotNull } from "../../lib/validate";
+import { checkMaxLength, checkNotBlank, checkNotNull, withoutUndefined } from "../../lib/validate";
 import type { OrganizationService } from "../organization/organization.service";
 import type { ContactFilter, CreateContactInput, UpdateContactInput } from "./contact.input";
 import type { ContactConditions, ContactRepository } from "./contact.repository";
@@ -137,20 +137,14 @@ export class ContactService {
           ? undefined
           : null,
     };
-    return Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    return withoutUndefined(changes);
   }
 
-  private async writeUnique<T>(write: () => Promise<T>): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) {
-        throw new ConflictError(
-          "Another contact already has this phone number",
-          "input.phoneNumber",
-        );
-      }
-      throw error;
-    }
+  private writeUnique<T>(write: () => Promise<T>): Promise<T> {
+    return conflictOnDuplicate(
+      write,
+      "Another contact already has this phone number",
+      "input.phoneNumber",
+    );
   }
 }

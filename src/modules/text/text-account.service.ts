@@ -1,15 +1,10 @@
 import type { Caller } from "../../auth/caller";
 import type { TextAccountRow, TextNumberRow, TextUserNumberMapRow } from "../../db/schema";
-import {
-  BadUserInputError,
-  ConflictError,
-  isUniqueViolation,
-  NotFoundError,
-} from "../../lib/errors";
+import { BadUserInputError, conflictOnDuplicate, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber } from "../../lib/phone";
-import { checkMaxLength, checkNotNull } from "../../lib/validate";
+import { checkMaxLength, checkNotNull, withoutUndefined } from "../../lib/validate";
 import type { OrganizationService } from "../organization/organization.service";
 import type { TextAccountRepository } from "./text-account.repository";
 import type {
@@ -63,27 +58,28 @@ export class TextAccountService {
   async createNumber(caller: Caller, input: CreateTextNumberInput): Promise<TextNumberRow> {
     const account = await this.getAccount(caller, input.accountId, "input.accountId");
     checkMaxLength(input.notes, 2000, "input.notes");
-    try {
-      return await this.repository.insertNumber({
-        organizationId: caller.organizationId,
-        id: newId(),
-        accountId: account.id,
-        phoneNumber: await this.phone(caller, input.phoneNumber, "input.phoneNumber"),
-        capabilitySms: input.capabilitySms,
-        capabilityMms: input.capabilityMms,
-        capabilityVoice: input.capabilityVoice,
-        forwardTo: input.forwardTo
-          ? await this.phone(caller, input.forwardTo, "input.forwardTo")
-          : null,
-        notes: input.notes ?? null,
-        logging: input.logging,
-        alert: input.alert,
-      });
-    } catch (error) {
-      if (isUniqueViolation(error))
-        throw new ConflictError("This number already belongs to an account", "input.phoneNumber");
-      throw error;
-    }
+    const phoneNumber = await this.phone(caller, input.phoneNumber, "input.phoneNumber");
+    const forwardTo = input.forwardTo
+      ? await this.phone(caller, input.forwardTo, "input.forwardTo")
+      : null;
+    return conflictOnDuplicate(
+      () =>
+        this.repository.insertNumber({
+          organizationId: caller.organizationId,
+          id: newId(),
+          accountId: account.id,
+          phoneNumber,
+          capabilitySms: input.capabilitySms,
+          capabilityMms: input.capabilityMms,
+          capabilityVoice: input.capabilityVoice,
+          forwardTo,
+          notes: input.notes ?? null,
+          logging: input.logging,
+          alert: input.alert,
+        }),
+      "This number already belongs to an account",
+      "input.phoneNumber",
+    );
   }
 
   async updateNumber(
@@ -101,9 +97,7 @@ export class TextAccountService {
           ? undefined
           : input.forwardTo && (await this.phone(caller, input.forwardTo, "input.forwardTo")),
     };
-    const defined = Object.fromEntries(
-      Object.entries(changes).filter(([, value]) => value !== undefined),
-    );
+    const defined = withoutUndefined(changes);
     const updated = await this.repository.updateNumber(caller.organizationId, parseId(id), defined);
     if (!updated) throw new NotFoundError("TextNumber", id);
     return updated;
