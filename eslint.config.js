@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "bench/**", "src/main.ts"],
+    files: ["src/scripts/**", "bench/**", "src/main.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -15,7 +15,7 @@ for (const line of readFileSync(source, "utf8").split("\n")) {
 }
 const sorted = Object.fromEntries(Object.entries(regions).sort(([a], [b]) => a.localeCompare(b)));
 writeFileSync(
-  new URL("../src/lib/region-time-zones.json", import.meta.url),
+  new URL("../lib/region-time-zones.json", import.meta.url),
   `${JSON.stringify(sorted, null, 0)}\n`,
 );
 console.log(`${Object.keys(sorted).length} regions`);
