@@ -65,9 +65,8 @@ function landingPage(options: ServerOptions) {
     ? { Authorization: `Bearer ${options.sandboxToken}` }
     : undefined;
   return ApolloServerPluginLandingPageLocalDefault({
-    embed: true,
     footer: false,
-    ...(headers ? { initialState: { sharedHeaders: headers } } : {}),
+    embed: headers ? { initialState: { sharedHeaders: headers } } : true,
   });
 }
 

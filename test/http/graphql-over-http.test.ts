@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startApp } from "../../src/app";
+import { loadConfig } from "../../src/config";
 import {
   dataOf,
   errorCodes,
@@ -198,5 +200,24 @@ describe("CORS", () => {
       headers: { origin: "https://app.example.org" },
     });
     expect(none.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("Apollo Sandbox in development", () => {
+  it("prefills the development token as a shared Authorization header", async () => {
+    const app = await startApp(
+      loadConfig({ NODE_ENV: "development", PORT: "0", DATA_DIR: ":memory:", LOG_LEVEL: "silent" }),
+      {
+        sandboxToken: async () => "dev-admin-token",
+      },
+    );
+    try {
+      const page = await fetch(app.server.url, { headers: { accept: "text/html" } });
+      expect(await page.text()).toContain(
+        '"sharedHeaders":{"Authorization":"Bearer dev-admin-token"}',
+      );
+    } finally {
+      await app.stop();
+    }
   });
 });
