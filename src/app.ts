@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
 import { startServer, type RunningServer } from "./server";
+import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
 import { createServices, type Services } from "./services";
 
@@ -38,7 +39,8 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
     const verifier = await createTokenVerifier(config.jwt);
     const routes: express.Router[] = [
-      createTextWebhooksRouter(config, services.texts, verifier, logger),
+      createTextWebhooksRouter(config, services.texts, services.inboundTexts, verifier, logger),
+      createOptOutIngressRouter(config.serviceAccounts, services.consent, logger),
     ];
     const server = await startServer({
       config,

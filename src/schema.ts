@@ -10,6 +10,10 @@ import type { RequestContext } from "./context";
 import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
+import {
+  ConsentResolver,
+  ContactPreferenceEventsResolver,
+} from "./modules/consent/consent.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
@@ -21,6 +25,8 @@ import { VideoParticipantResolver } from "./modules/video/video-participant.reso
 const resolvers = [
   ContactResolver,
   ContactPreferenceResolver,
+  ConsentResolver,
+  ContactPreferenceEventsResolver,
   OrganizationResolver,
   TextResolver,
   TextAccountResolver,

@@ -20,17 +20,23 @@ import { VideoChannelService } from "./modules/video/video-channel.service";
 import { VideoEncounterService } from "./modules/video/video-encounter.service";
 import { VideoParticipantRepository } from "./modules/video/video-participant.repository";
 import { VideoParticipantService } from "./modules/video/video-participant.service";
+import { ConsentLedger } from "./modules/consent/consent-apply";
+import {
+  createInboundConsent,
+  createProviderOptOutHandler,
+} from "./modules/consent/consent-keywords";
+import { ConsentQueueWorker } from "./modules/consent/consent-queue.worker";
+import { ConsentRepository } from "./modules/consent/consent.repository";
+import { ConsentService } from "./modules/consent/consent.service";
+import { TextInboundService } from "./modules/text/text-inbound.service";
 
 function createSmsProvider(config: Config): SmsProvider {
   return config.sms.provider === "twilio" ? new TwilioProvider(config.sms) : new LocalSmsProvider();
 }
 
-/**
- * Every module's service, built once per process over one database, and the workers that go
- * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
- */
-export function createServices(db: Database, config: Config, logger: Logger) {
-  const publicUrl = { origin: config.publicBaseUrl };
+type Core = ReturnType<typeof createCoreServices>;
+
+function createCoreServices(db: Database, config: Config) {
   const organizations = new OrganizationService(
     new OrganizationRepository(db),
     config.defaultPhoneRegion,
@@ -40,20 +46,47 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     organizations,
   );
   const contacts = new ContactService(new ContactRepository(db), organizations);
-  const textAccounts = new TextAccountService(new TextAccountRepository(db), organizations);
-  const textRepository = new TextRepository(db);
+  return { organizations, contactPreferences, contacts };
+}
+
+function createConsentServices(db: Database, core: Core, logger: Logger) {
+  const repository = new ConsentRepository(db);
+  const ledger = new ConsentLedger(repository, core.contactPreferences, core.organizations);
+  let wakeQueue = () => {};
+  const consent = new ConsentService(
+    db,
+    repository,
+    ledger,
+    core.contactPreferences,
+    core.organizations,
+    () => wakeQueue(),
+  );
+  const consentQueue = new ConsentQueueWorker(repository, consent, logger, {
+    batchSize: 32,
+    pollIntervalMs: 500,
+    leaseMs: 30_000,
+  });
+  wakeQueue = () => consentQueue.wake();
+  return { consent, consentQueue, inboundConsent: createInboundConsent(consent, repository) };
+}
+
+function createTextServices(
+  db: Database,
+  config: Config,
+  core: Core,
+  consent: ReturnType<typeof createConsentServices>,
+  publicUrl: { origin: string | null },
+  logger: Logger,
+) {
+  const textAccounts = new TextAccountService(new TextAccountRepository(db), core.organizations);
+  const repository = new TextRepository(db);
   const smsProvider = createSmsProvider(config);
   const textDispatcher = new TextDispatcher(
     db,
-    textRepository,
+    repository,
     smsProvider,
-    contactPreferences,
-    async (text, message) => {
-      logger.warn(
-        { organizationId: text.organizationId, textId: text.id, message },
-        "provider refused an unsubscribed recipient",
-      );
-    },
+    core.contactPreferences,
+    createProviderOptOutHandler(consent.consent),
     logger,
     {
       ...DEFAULT_DISPATCHER_OPTIONS,
@@ -63,44 +96,57 @@ export function createServices(db: Database, config: Config, logger: Logger) {
   );
   const texts = new TextService(
     db,
-    textRepository,
+    repository,
     textAccounts,
-    contactPreferences,
-    organizations,
+    core.contactPreferences,
+    core.organizations,
     () => textDispatcher.wake(),
   );
-  const videoParticipantRepository = new VideoParticipantRepository(db);
-  const videoChannelRepository = new VideoChannelRepository(db);
-  const videoChannels = new VideoChannelService(
+  const inboundTexts = new TextInboundService(
     db,
-    videoChannelRepository,
-    videoParticipantRepository,
+    repository,
+    textAccounts,
+    texts,
+    consent.inboundConsent,
   );
+  return { textAccounts, texts, inboundTexts, smsProvider, textDispatcher };
+}
+
+function createVideoServices(db: Database, config: Config) {
+  const participantRepository = new VideoParticipantRepository(db);
+  const channelRepository = new VideoChannelRepository(db);
+  const videoChannels = new VideoChannelService(db, channelRepository, participantRepository);
   const videoEncounters = new VideoEncounterService(
     db,
-    videoChannelRepository,
-    videoParticipantRepository,
+    channelRepository,
+    participantRepository,
     videoChannels,
   );
   const videoParticipants = new VideoParticipantService(
     db,
-    videoParticipantRepository,
+    participantRepository,
     videoChannels,
     config.video,
   );
+  return { videoChannels, videoEncounters, videoParticipants };
+}
+
+/**
+ * Every module's service, built once per process over one database, and the workers that go
+ * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
+ */
+export function createServices(db: Database, config: Config, logger: Logger) {
+  const publicUrl = { origin: config.publicBaseUrl };
+  const core = createCoreServices(db, config);
+  const consent = createConsentServices(db, core, logger);
+  const text = createTextServices(db, config, core, consent, publicUrl, logger);
   return {
     publicUrl,
-    organizations,
-    contactPreferences,
-    contacts,
-    textAccounts,
-    texts,
-    videoChannels,
-    videoEncounters,
-    videoParticipants,
-    smsProvider,
-    textDispatcher,
-    workers: [textDispatcher],
+    ...core,
+    consent: consent.consent,
+    ...text,
+    ...createVideoServices(db, config),
+    workers: [text.textDispatcher, consent.consentQueue],
   };
 }
 

@@ -3,3 +3,4 @@ export * from "./contact";
 export * from "./contact-preference";
 export * from "./text";
 export * from "./video";
+export * from "./consent";

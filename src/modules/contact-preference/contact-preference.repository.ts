@@ -150,4 +150,37 @@ export class ContactPreferenceRepository {
       .for("share");
     return sql`not exists ${optedOut}`;
   }
+
+  /**
+   * The preference for a value, created with every flag false when missing, locked FOR UPDATE
+   * for the caller's transaction: concurrent consent changes to one value serialize here.
+   */
+  async lockOrCreate(
+    executor: Executor,
+    organizationId: string,
+    contact: string,
+    id: string,
+  ): Promise<{ row: ContactPreferenceRow; created: boolean }> {
+    const inserted = await executor
+      .insert(table)
+      .values({ organizationId, id, contact, createdAt: new Date() })
+      .onConflictDoNothing({ target: [table.organizationId, table.contact] })
+      .returning({ id: table.id });
+    const row = await this.findByContactForUpdate(executor, organizationId, contact);
+    return { row: row!, created: inserted.length > 0 };
+  }
+
+  async updateFlags(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
+  ): Promise<ContactPreferenceRow> {
+    const [updated] = await executor
+      .update(table)
+      .set({ ...flags, updatedAt: new Date() })
+      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .returning();
+    return updated;
+  }
 }

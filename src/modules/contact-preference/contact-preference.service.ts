@@ -183,4 +183,24 @@ export class ContactPreferenceService {
   textingAllowedCondition(organizationId: string, contact: string): SQL {
     return this.repository.textingAllowedCondition(organizationId, contact);
   }
+
+  /** For the consent ledger: the value's preference, created if missing, locked in `executor`'s transaction. */
+  lockOrCreate(executor: Executor, organizationId: string, contact: string) {
+    return this.repository.lockOrCreate(executor, organizationId, contact, newId());
+  }
+
+  /** For the consent ledger: the value's preference if it exists, locked in `executor`'s transaction. */
+  lockExisting(executor: Executor, organizationId: string, contact: string) {
+    return this.repository.findByContactForUpdate(executor, organizationId, contact);
+  }
+
+  /** For the consent ledger only: flags change together with their event, in its transaction. */
+  setFlags(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
+  ): Promise<ContactPreferenceRow> {
+    return this.repository.updateFlags(executor, organizationId, id, flags);
+  }
 }

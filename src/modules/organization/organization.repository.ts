@@ -15,13 +15,20 @@ export class OrganizationRepository {
     return created;
   }
 
-  /** Locks the organization row: serializes deployment-level switches against opt-ins. */
-  async findByIdForUpdate(executor: Executor, id: string): Promise<OrganizationRow | undefined> {
+  /**
+   * Reads the organization row under a lock: "share" for consent changes (many at once), "update"
+   * for a deployment-level switch, which so waits for them and they for it.
+   */
+  async findByIdLocked(
+    executor: Executor,
+    id: string,
+    strength: "share" | "update",
+  ): Promise<OrganizationRow | undefined> {
     const [row] = await executor
       .select()
       .from(organizations)
       .where(eq(organizations.id, id))
-      .for("update");
+      .for(strength);
     return row;
   }
 

@@ -51,12 +51,20 @@ export class OrganizationService {
     return region;
   }
 
-  /** Reads the double opt-in switch under a row lock, inside the caller's transaction. */
+  /** Reads the double opt-in switch for a consent change, share-locked in its transaction. */
   async lockForConsentChange(
     executor: Executor,
     organizationId: string,
   ): Promise<OrganizationRow | undefined> {
-    return this.repository.findByIdForUpdate(executor, organizationId);
+    return this.repository.findByIdLocked(executor, organizationId, "share");
+  }
+
+  /** Locks the organization for a deployment-level switch of double opt-in. */
+  async lockForDeploymentSwitch(
+    executor: Executor,
+    organizationId: string,
+  ): Promise<OrganizationRow | undefined> {
+    return this.repository.findByIdLocked(executor, organizationId, "update");
   }
 
   setDoubleOptIn(executor: Executor, organizationId: string, enabled: boolean): Promise<void> {

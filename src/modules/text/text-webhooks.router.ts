@@ -8,6 +8,7 @@ import { isUuid } from "../../lib/ids";
 import { NotFoundError } from "../../lib/errors";
 import { textStatusFromProvider } from "./provider/sms-provider";
 import { isValidTwilioSignature } from "./provider/twilio-signature";
+import type { TextInboundService } from "./text-inbound.service";
 import type { TextService } from "./text.service";
 
 /** The URL Twilio signed: the configured public origin (behind a proxy) or the one it called. */
@@ -31,6 +32,7 @@ function formParams(req: Request): Record<string, string> {
 export function createTextWebhooksRouter(
   config: Config,
   texts: TextService,
+  inbound: TextInboundService,
   verifier: TokenVerifier,
   logger: Logger,
 ): express.Router {
@@ -90,6 +92,40 @@ export function createTextWebhooksRouter(
           return;
         }
         logger.error({ err: error }, "status callback failed");
+        res.status(500).type("text/plain").send("internal error");
+      }
+    },
+  );
+
+  /** Inbound messages: stored once per MessageSid, keywords feed the consent ledger; answers empty TwiML. */
+  router.post(
+    "/webhooks/twilio/:organizationId/inbound",
+    express.urlencoded({ extended: false }),
+    async (req, res) => {
+      const params = verified(req, res);
+      if (!params) return;
+      if (!params.MessageSid || !params.From || !params.To) {
+        res.status(400).type("text/plain").send("MessageSid, From and To are required");
+        return;
+      }
+      try {
+        const received = await inbound.receive({
+          organizationId: req.params.organizationId.toLowerCase(),
+          providerMessageId: params.MessageSid,
+          from: params.From,
+          to: params.To,
+          body: params.Body ?? "",
+        });
+        if (received === "unknown-number") {
+          res
+            .status(404)
+            .type("text/plain")
+            .send("no text number of this organization is reached at To");
+          return;
+        }
+        res.type("text/xml").send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
+      } catch (error) {
+        logger.error({ err: error }, "inbound text failed");
         res.status(500).type("text/plain").send("internal error");
       }
     },

@@ -1,0 +1,234 @@
+import type { Executor } from "../../db/client";
+import type {
+  CommunicationTypeValue,
+  ConsentEventRow,
+  ConsentSourceValue,
+  ContactPreferenceRow,
+  OptOutEventTypeValue,
+} from "../../db/schema";
+import { newId } from "../../lib/ids";
+import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
+import type { OrganizationService } from "../organization/organization.service";
+import { decideEffect, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
+import type { ConsentRepository } from "./consent.repository";
+
+/** One validated, normalized communication attribute. */
+export interface NormalizedAttribute {
+  channel: CommunicationTypeValue;
+  contact: string;
+  rawValue: string;
+  okToCommunicate: boolean;
+  customerId: string | null;
+}
+
+/** A validated seed-003 request, as the ledger applies it. */
+export interface ConsentChange {
+  organizationId: string;
+  departmentId: string | null;
+  event: OptOutEventTypeValue;
+  updateType: "MESSAGE" | "CUSTOMER" | "DEPLOYMENT";
+  attributes: NormalizedAttribute[];
+  source: ConsentSourceValue;
+  actorUserId: string | null;
+  apiCallSource: string | null;
+  customerId: string | null;
+  messageId: string | null;
+  inboundText: string | null;
+  effectiveAt: Date;
+}
+
+export interface AppliedChange {
+  warnings: OptOutWarning[];
+  events: ConsentEventRow[];
+  preferences: ContactPreferenceRow[];
+}
+
+const FLAG = { SMS: "doNotText", VOICE: "doNotCall", EMAIL: "doNotEmail" } as const;
+
+function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): string | null {
+  return change.messageId
+    ? [change.messageId, change.event, attribute.channel, attribute.contact].join("|")
+    : null;
+}
+
+/**
+ * Applies a consent change inside one transaction (CONSENT.md): each preference changes only
+ * together with its ledger row; repeats (same message id + event + value) change nothing; and a
+ * late event older than the channel's latest decision is recorded without overriding it.
+ */
+export class ConsentLedger {
+  constructor(
+    private readonly repository: ConsentRepository,
+    private readonly preferences: ContactPreferenceService,
+    private readonly organizations: OrganizationService,
+  ) {}
+
+  async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
+    if (DEPLOYMENT_EVENTS.has(change.event)) return this.applyDeploymentSwitch(tx, change);
+    const organization = await this.organizations.lockForConsentChange(tx, change.organizationId);
+    const doubleOptIn = organization?.doubleOptIn ?? false;
+    const keys = change.attributes.map((attribute) => idempotencyKey(change, attribute));
+    const repeated = await this.repository.findByIdempotencyKeys(
+      tx,
+      change.organizationId,
+      keys.filter((key): key is string => key !== null),
+    );
+    const result: AppliedChange = { warnings: [], events: [], preferences: [] };
+    // A fixed lock order keeps two requests over the same values from deadlocking.
+    const order = change.attributes
+      .map((_, index) => index)
+      .sort((a, b) => change.attributes[a].contact.localeCompare(change.attributes[b].contact));
+    for (const index of order) {
+      const attribute = change.attributes[index];
+      const earlier = repeated.find((event) => event.idempotencyKey === keys[index]);
+      const applied = earlier
+        ? {
+            event: earlier,
+            preference: await this.preferences.lockExisting(
+              tx,
+              change.organizationId,
+              attribute.contact,
+            ),
+          }
+        : await this.applyAttribute(tx, change, attribute, keys[index], doubleOptIn);
+      result.events.push(applied.event);
+      result.warnings.push(...applied.event.warnings);
+      if (
+        applied.preference &&
+        !result.preferences.some((row) => row.id === applied.preference!.id)
+      ) {
+        result.preferences.push(applied.preference);
+      }
+    }
+    return result;
+  }
+
+  private async applyAttribute(
+    tx: Executor,
+    change: ConsentChange,
+    attribute: NormalizedAttribute,
+    key: string | null,
+    doubleOptIn: boolean,
+  ): Promise<{ event: ConsentEventRow; preference: ContactPreferenceRow | undefined }> {
+    const { organizationId, effectiveAt } = change;
+    const { contact, channel } = attribute;
+    const flag = FLAG[channel];
+    const pending = await this.repository.findPendingOptIn(tx, organizationId, contact, channel);
+    const decision = decideEffect(change.event, attribute.okToCommunicate, {
+      doubleOptIn,
+      confirmationPending: pending?.reason === "CONFIRMATION",
+    });
+    const warnings = [...decision.warnings];
+    let preference = await this.preferences.lockExisting(tx, organizationId, contact);
+    let effect: ConsentEventRow["effect"] = "NONE";
+    let previous = preference ? preference[flag] : null;
+    let next = previous;
+
+    if (decision.effect === "OPT_OUT" || decision.effect === "OPT_IN") {
+      preference ??= (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
+      previous = preference[flag];
+      effect = decision.effect;
+      const later = await this.repository.hasLaterDecision(
+        tx,
+        organizationId,
+        contact,
+        channel,
+        effectiveAt,
+      );
+      if (later) {
+        next = preference[flag];
+        warnings.push({
+          warningCode: "SUPERSEDED",
+          warningDescription:
+            "A newer decision for this channel stands; the event is recorded without effect",
+        });
+      } else {
+        next = decision.effect === "OPT_OUT";
+      }
+    } else if (decision.effect === "CREATE" && !preference) {
+      preference = (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
+      effect = "CREATED";
+      next = !attribute.okToCommunicate;
+    }
+
+    const event = await this.repository.appendEvent(tx, {
+      organizationId,
+      id: newId(),
+      departmentId: change.departmentId,
+      eventType: change.event,
+      updateType: change.updateType,
+      channel,
+      contact,
+      rawValue: attribute.rawValue,
+      okToCommunicate: attribute.okToCommunicate,
+      effect,
+      previousOptedOut: previous,
+      newOptedOut: next,
+      source: change.source,
+      actorUserId: change.actorUserId,
+      apiCallSource: change.apiCallSource,
+      customerId: attribute.customerId ?? change.customerId,
+      messageId: change.messageId,
+      inboundText: change.inboundText,
+      warnings,
+      effectiveAt,
+      idempotencyKey: key,
+    });
+    if (preference && next !== null && next !== preference[flag]) {
+      preference = await this.preferences.setFlags(tx, organizationId, preference.id, {
+        [flag]: next,
+      });
+    }
+    if (decision.effect === "OPT_IN" && next === false) {
+      await this.repository.clearPendingOptIn(tx, organizationId, contact, channel);
+    }
+    if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
+      const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
+      await this.repository.putPendingOptIn(tx, {
+        organizationId,
+        contact,
+        channel,
+        reason,
+        eventId: event.id,
+      });
+    }
+    return { event, preference };
+  }
+
+  private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
+    const enabled = change.event === "DOUBLE_OPTIN_ROLLOUT";
+    const organization = await this.organizations.lockForDeploymentSwitch(
+      tx,
+      change.organizationId,
+    );
+    await this.organizations.setDoubleOptIn(tx, change.organizationId, enabled);
+    const event = await this.repository.appendEvent(tx, {
+      organizationId: change.organizationId,
+      id: newId(),
+      departmentId: change.departmentId,
+      eventType: change.event,
+      updateType: change.updateType,
+      effect: "NONE",
+      previousOptedOut: null,
+      newOptedOut: null,
+      source: change.source,
+      actorUserId: change.actorUserId,
+      apiCallSource: change.apiCallSource,
+      customerId: change.customerId,
+      messageId: change.messageId,
+      warnings: [],
+      effectiveAt: change.effectiveAt,
+      idempotencyKey: null,
+    });
+    const warnings =
+      organization?.doubleOptIn === enabled
+        ? [
+            {
+              warningCode: "NO_CHANGE",
+              warningDescription: `Double opt-in was already ${enabled ? "on" : "off"}`,
+            },
+          ]
+        : [];
+    return { warnings, events: [event], preferences: [] };
+  }
+}

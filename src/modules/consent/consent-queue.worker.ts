@@ -1,0 +1,86 @@
+import type { Logger } from "../../logger";
+import type { ConsentChange } from "./consent-apply";
+import type { ConsentRepository } from "./consent.repository";
+import type { ConsentService } from "./consent.service";
+
+export interface ConsentQueueOptions {
+  batchSize: number;
+  pollIntervalMs: number;
+  leaseMs: number;
+}
+
+/**
+ * Applies seed-003 requests queued with processSynchronously: false. Claims with FOR UPDATE SKIP
+ * LOCKED under a lease; each request is marked applied in the transaction that applies it, so a
+ * restart neither loses one nor applies one twice.
+ */
+export class ConsentQueueWorker {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = true;
+
+  constructor(
+    private readonly repository: ConsentRepository,
+    private readonly consent: ConsentService,
+    private readonly logger: Logger,
+    private readonly options: ConsentQueueOptions,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  wake(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), delayMs);
+  }
+
+  private async loop(): Promise<void> {
+    this.timer = null;
+    this.running = this.drain().catch((error: unknown) =>
+      this.logger.error({ err: error }, "consent queue round failed"),
+    );
+    await this.running;
+    this.running = null;
+    this.schedule(this.options.pollIntervalMs);
+  }
+
+  async drain(): Promise<void> {
+    while (!this.stopped && (await this.runOnce()) > 0);
+  }
+
+  async runOnce(): Promise<number> {
+    const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
+    for (const queued of claimed) {
+      const stored = queued.request as ConsentChange & { effectiveAt: string };
+      const change: ConsentChange = { ...stored, effectiveAt: new Date(stored.effectiveAt) };
+      try {
+        await this.consent.applyNow(change, async (tx) => {
+          if (!(await this.repository.markApplied(tx, queued.organizationId, queued.id))) {
+            throw new AlreadyApplied();
+          }
+        });
+      } catch (error) {
+        if (error instanceof AlreadyApplied) continue;
+        this.logger.error({ err: error, requestId: queued.id }, "queued opt-out request failed");
+        await this.repository.recordQueuedFailure(queued.organizationId, queued.id, String(error));
+      }
+    }
+    return claimed.length;
+  }
+}
+
+/** Another instance applied it first; rolling back this attempt keeps it exactly once. */
+class AlreadyApplied extends Error {}

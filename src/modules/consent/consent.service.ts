@@ -1,0 +1,270 @@
+import type { Caller } from "../../auth/caller";
+import type { Database, Executor } from "../../db/client";
+import type {
+  CommunicationTypeValue,
+  ConsentEventRow,
+  ConsentSourceValue,
+  OptOutEventTypeValue,
+} from "../../db/schema";
+import { BadUserInputError, isUniqueViolation } from "../../lib/errors";
+import { isUuid, newId } from "../../lib/ids";
+import type { Connection, PageArgs } from "../../lib/pagination";
+import { normalizeEmail, normalizePhoneNumber } from "../../lib/phone";
+import { checkMaxLength } from "../../lib/validate";
+import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
+import type { OrganizationService } from "../organization/organization.service";
+import type { ConsentChange, ConsentLedger, NormalizedAttribute } from "./consent-apply";
+import { DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
+import type { ConsentRepository } from "./consent.repository";
+
+const EVENTS: readonly string[] = [
+  "STOP_MESSAGE_RECEIVED",
+  "STOP_SUSPECTED_MESSAGE_RECEIVED",
+  "OPTIN_MESSAGE_RECEIVED",
+  "OPTIN_TEXT_CONSENT_VIA_MESSAGE_RECEIVED",
+  "GENERIC_MESSAGE_RECEIVED",
+  "USER_REQUESTED_SEND_OPTIN_REQUEST",
+  "USER_REQUESTED_OPT_OUT",
+  "COMMUNICATION_VALUE_CREATION",
+  "COMMUNICATION_STATUS_NOT_FOUND",
+  "DOUBLE_OPTIN_ROLLOUT",
+  "DOUBLE_OPTIN_ROLLBACK",
+];
+const UPDATE_TYPES: readonly string[] = ["MESSAGE", "CUSTOMER", "DEPLOYMENT"];
+const CHANNELS: readonly string[] = ["SMS", "VOICE", "EMAIL"];
+
+/** A seed-003 request as it arrives (GraphQL input or the REST body), before validation. */
+export interface OptOutRequest {
+  customerId?: string | null;
+  messageId?: string | null;
+  userId?: string | null;
+  apiCallSource?: string | null;
+  communicationAttributes: {
+    communicationType: string;
+    communicationValue: string;
+    okToCommunicate: boolean;
+    customerId?: string | null;
+  }[];
+  event: string;
+  updateType: string;
+  processSynchronously?: boolean | null;
+  effectiveAt?: Date | string | null;
+}
+
+export interface OptOutResult {
+  errors: { errorCode: string; errorDescription: string; errorUid: string }[];
+  warnings: OptOutWarning[];
+  event: ConsentEventRow | null;
+  preferences: Awaited<ReturnType<ConsentLedger["apply"]>>["preferences"];
+}
+
+export interface ConsentActor {
+  organizationId: string;
+  userId: string | null;
+  source: ConsentSourceValue;
+}
+
+export class ConsentService {
+  constructor(
+    private readonly db: Database,
+    private readonly repository: ConsentRepository,
+    private readonly ledger: ConsentLedger,
+    private readonly preferences: ContactPreferenceService,
+    private readonly organizations: OrganizationService,
+    /** Wakes the queue worker after a request was queued. */
+    private readonly onQueued: () => void = () => {},
+  ) {}
+
+  static actorFor(caller: Caller): ConsentActor {
+    return {
+      organizationId: caller.organizationId,
+      userId: caller.individualId,
+      source: caller.roles.includes("service") ? "api" : "agent",
+    };
+  }
+
+  /** recordOptOutEvent and the REST ingress: validate everything, then apply in one transaction or queue. */
+  async record(
+    actor: ConsentActor,
+    departmentId: string,
+    request: OptOutRequest,
+  ): Promise<OptOutResult> {
+    const change = await this.validate(actor, departmentId, request);
+    if (request.processSynchronously === false) {
+      await this.repository.enqueueRequest({
+        organizationId: actor.organizationId,
+        id: newId(),
+        request: { ...change, effectiveAt: change.effectiveAt.toISOString() },
+      });
+      this.onQueued();
+      const queued = {
+        warningCode: "QUEUED",
+        warningDescription: "The request is queued and will be applied shortly",
+      };
+      return { errors: [], warnings: [queued], event: null, preferences: [] };
+    }
+    return this.applyNow(change);
+  }
+
+  /** Applies a validated change; a concurrent identical request (same idempotency key) is retried once and answers as a repeat. */
+  async applyNow(
+    change: ConsentChange,
+    afterApply?: (tx: Executor) => Promise<void>,
+  ): Promise<OptOutResult> {
+    const run = () =>
+      this.db.transaction(async (tx) => {
+        const applied = await this.ledger.apply(tx, change);
+        await afterApply?.(tx);
+        return applied;
+      });
+    let applied;
+    try {
+      applied = await run();
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      applied = await run();
+    }
+    return {
+      errors: [],
+      warnings: applied.warnings,
+      event: applied.events[0] ?? null,
+      preferences: applied.preferences,
+    };
+  }
+
+  /** Inside the caller's transaction (inbound keywords): the same ledger, no queue, no retry. */
+  applyIn(tx: Executor, change: ConsentChange) {
+    return this.ledger.apply(tx, change);
+  }
+
+  private async validate(
+    actor: ConsentActor,
+    departmentId: string,
+    request: OptOutRequest,
+  ): Promise<ConsentChange> {
+    if (!isUuid(departmentId))
+      throw new BadUserInputError("departmentId", "departmentId must be a UUID");
+    if (!EVENTS.includes(request.event)) {
+      throw new BadUserInputError(
+        "input.event",
+        `input.event "${request.event}" is not an opt-out event type`,
+      );
+    }
+    if (!UPDATE_TYPES.includes(request.updateType)) {
+      throw new BadUserInputError(
+        "input.updateType",
+        `input.updateType "${request.updateType}" is not an update type`,
+      );
+    }
+    const event = request.event as OptOutEventTypeValue;
+    const deployment = DEPLOYMENT_EVENTS.has(event);
+    if (deployment && request.updateType !== "DEPLOYMENT") {
+      throw new BadUserInputError("input.updateType", `${event} is a DEPLOYMENT-level event`);
+    }
+    if (!deployment && request.communicationAttributes.length === 0) {
+      throw new BadUserInputError(
+        "input.communicationAttributes",
+        "At least one communication attribute is required",
+      );
+    }
+    for (const [field, value] of Object.entries({
+      customerId: request.customerId,
+      messageId: request.messageId,
+      userId: request.userId,
+      apiCallSource: request.apiCallSource,
+    })) {
+      checkMaxLength(value, 255, `input.${field}`);
+    }
+    const region = await this.organizations.phoneRegion(actor.organizationId);
+    const attributes = request.communicationAttributes.map(
+      (attribute, index): NormalizedAttribute => {
+        const field = `input.communicationAttributes.${index}`;
+        if (!CHANNELS.includes(attribute.communicationType)) {
+          throw new BadUserInputError(
+            `${field}.communicationType`,
+            `"${attribute.communicationType}" is not SMS, VOICE or EMAIL`,
+          );
+        }
+        if (typeof attribute.okToCommunicate !== "boolean") {
+          throw new BadUserInputError(
+            `${field}.okToCommunicate`,
+            `${field}.okToCommunicate must be true or false`,
+          );
+        }
+        const channel = attribute.communicationType as CommunicationTypeValue;
+        const valueField = `${field}.communicationValue`;
+        const rawValue = String(attribute.communicationValue ?? "");
+        checkMaxLength(rawValue, 255, valueField);
+        const contact =
+          channel === "EMAIL"
+            ? normalizeEmail(rawValue, valueField)
+            : normalizePhoneNumber(rawValue, region, valueField);
+        checkMaxLength(attribute.customerId, 255, `${field}.customerId`);
+        return {
+          channel,
+          contact,
+          rawValue,
+          okToCommunicate: attribute.okToCommunicate,
+          customerId: attribute.customerId ?? null,
+        };
+      },
+    );
+    const effectiveAt = request.effectiveAt ? new Date(request.effectiveAt) : new Date();
+    if (Number.isNaN(effectiveAt.getTime()))
+      throw new BadUserInputError("input.effectiveAt", "input.effectiveAt is not a date");
+    return {
+      organizationId: actor.organizationId,
+      departmentId: departmentId.toLowerCase(),
+      event,
+      updateType: request.updateType as ConsentChange["updateType"],
+      attributes,
+      source: actor.source,
+      actorUserId: request.userId ?? actor.userId,
+      apiCallSource: request.apiCallSource ?? null,
+      customerId: request.customerId ?? null,
+      messageId: request.messageId ?? null,
+      inboundText: null,
+      effectiveAt,
+    };
+  }
+
+  listEvents(
+    organizationId: string,
+    contact: string,
+    page: PageArgs,
+  ): Promise<Connection<ConsentEventRow>> {
+    return this.repository.listForContact(organizationId, contact, page);
+  }
+
+  findEventsByIds(organizationId: string, ids: readonly string[]) {
+    return this.repository.findEventsByIds(organizationId, ids);
+  }
+
+  /** effectiveConsent: whether the channel may be used for the value now, since when, and why. */
+  async effectiveConsent(caller: Caller, contactValue: string, channel: CommunicationTypeValue) {
+    const contact = await this.preferences.normalizeContact(caller, contactValue, "contact");
+    const preference = await this.preferences.getByContact(caller, contact);
+    const flag = { SMS: "doNotText", VOICE: "doNotCall", EMAIL: "doNotEmail" } as const;
+    const decidedBy = await this.repository.findDecidingEvent(
+      caller.organizationId,
+      contact,
+      channel,
+    );
+    return {
+      allowed: !(preference?.[flag[channel]] ?? false),
+      since: decidedBy?.effectiveAt ?? preference?.updatedAt ?? null,
+      decidedBy: decidedBy ?? null,
+    };
+  }
+
+  /** Whether a phone number has opted out of texts, read in the caller's transaction. */
+  async isOptedOutOfTexts(
+    executor: Executor,
+    organizationId: string,
+    phoneNumber: string,
+  ): Promise<boolean> {
+    return (
+      (await this.preferences.optedOutOfTexts(executor, organizationId, [phoneNumber])).size > 0
+    );
+  }
+}
