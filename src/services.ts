@@ -42,6 +42,7 @@ function createCoreServices(db: Database, config: Config) {
     config.defaultPhoneRegion,
   );
   const contactPreferences = new ContactPreferenceService(
+    db,
     new ContactPreferenceRepository(db),
     organizations,
   );
@@ -52,6 +53,14 @@ function createCoreServices(db: Database, config: Config) {
 function createConsentServices(db: Database, core: Core, logger: Logger) {
   const repository = new ConsentRepository(db);
   const ledger = new ConsentLedger(repository, core.contactPreferences, core.organizations);
+  core.contactPreferences.recordFlagChangesWith((tx, caller, before, after) =>
+    ledger.recordAdminEdit(
+      tx,
+      { organizationId: caller.organizationId, userId: caller.individualId },
+      before,
+      after,
+    ),
+  );
   let wakeQueue = () => {};
   const consent = new ConsentService(
     db,

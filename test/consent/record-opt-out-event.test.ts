@@ -294,3 +294,44 @@ describe("Mutation.recordOptOutEvent: bad input and roles", () => {
     expect(await flagsOf(server, other, value)).toBeNull();
   });
 });
+
+describe("ContactPreference.events", () => {
+  it("records an admin's direct flag changes in the ledger too, with source agent", async () => {
+    const created = await server.gql<{ createContactPreference: { id: string } }>(
+      org.tokens.admin,
+      `mutation { createContactPreference(input: { contact: "+14155558800", doNotText: true }) { id } }`,
+    );
+    const id = dataOf(created).createContactPreference.id;
+    dataOf(
+      await server.gql(
+        org.tokens.admin,
+        `mutation { updateContactPreference(id: "${id}", input: { doNotText: false, doNotCall: true }) { id } }`,
+      ),
+    );
+    dataOf(
+      await server.gql(
+        org.tokens.admin,
+        `mutation { updateContactPreference(id: "${id}", input: { reason: "no flag change" }) { id } }`,
+      ),
+    );
+    const ledger = await server.gql<{
+      contactPreference: {
+        events: {
+          totalCount: number;
+          nodes: { channel: string; effect: string; source: string; newOptedOut: boolean }[];
+        };
+      };
+    }>(
+      org.tokens.agent,
+      `{ contactPreference(id: "${id}") { events(first: 10) { totalCount nodes { channel effect source newOptedOut } } } }`,
+    );
+    expect(dataOf(ledger).contactPreference.events).toEqual({
+      totalCount: 3,
+      nodes: [
+        { channel: "SMS", effect: "OPT_OUT", source: "agent", newOptedOut: true },
+        { channel: "SMS", effect: "OPT_IN", source: "agent", newOptedOut: false },
+        { channel: "VOICE", effect: "OPT_OUT", source: "agent", newOptedOut: true },
+      ],
+    });
+  });
+});

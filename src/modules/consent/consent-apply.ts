@@ -231,4 +231,42 @@ export class ConsentLedger {
         : [];
     return { warnings, events: [event], preferences: [] };
   }
+
+  /**
+   * Ledger rows for an admin's direct edit of a preference (create, PUT, PATCH): one per flag that
+   * changed, in the edit's transaction, so every consent change stays provable.
+   */
+  async recordAdminEdit(
+    tx: Executor,
+    actor: { organizationId: string; userId: string },
+    before: ContactPreferenceRow | null,
+    after: ContactPreferenceRow,
+  ): Promise<void> {
+    for (const [channel, flag] of Object.entries(FLAG) as [
+      CommunicationTypeValue,
+      (typeof FLAG)[CommunicationTypeValue],
+    ][]) {
+      const previous = before ? before[flag] : false;
+      if (previous === after[flag]) continue;
+      await this.repository.appendEvent(tx, {
+        organizationId: actor.organizationId,
+        id: newId(),
+        eventType: after[flag] ? "USER_REQUESTED_OPT_OUT" : "OPTIN_MESSAGE_RECEIVED",
+        updateType: "CUSTOMER",
+        channel,
+        contact: after.contact,
+        rawValue: after.contact,
+        okToCommunicate: !after[flag],
+        effect: after[flag] ? "OPT_OUT" : "OPT_IN",
+        previousOptedOut: previous,
+        newOptedOut: after[flag],
+        source: "agent",
+        actorUserId: actor.userId,
+        apiCallSource: "contact preference edit",
+        warnings: [],
+        effectiveAt: new Date(),
+        idempotencyKey: null,
+      });
+    }
+  }
 }

@@ -26,6 +26,20 @@ const table = contactPreferences;
 export class ContactPreferenceRepository {
   constructor(private readonly db: Executor) {}
 
+  /** Locks the row in the caller's transaction (an admin edit that the ledger must see whole). */
+  async findByIdForUpdate(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+  ): Promise<ContactPreferenceRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .for("update");
+    return row;
+  }
+
   async findById(organizationId: string, id: string): Promise<ContactPreferenceRow | undefined> {
     const [row] = await this.db
       .select()

@@ -1,6 +1,6 @@
 import type { Caller } from "../../auth/caller";
 import type { SQL } from "drizzle-orm";
-import type { Executor } from "../../db/client";
+import type { Database, Executor } from "../../db/client";
 import type { ContactPreferenceRow, NewContactPreferenceRow } from "../../db/schema";
 import { BadUserInputError, conflictOnDuplicate, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
@@ -18,15 +18,32 @@ import type {
   ContactPreferenceRepository,
 } from "./contact-preference.repository";
 
+/** Records, in the edit's transaction, the ledger events for the flags an admin edit changed. */
+export type FlagChangeRecorder = (
+  tx: Executor,
+  caller: Caller,
+  before: ContactPreferenceRow | null,
+  after: ContactPreferenceRow,
+) => Promise<void>;
+
 /** Seed 000 limits. */
 const CONTACT_MAX = 255;
 const COUNTRY_MAX = 255;
 
 export class ContactPreferenceService {
+  /** Set by the consent module: records a ledger event for each flag an admin edit changes. */
+  private recordFlagChanges: FlagChangeRecorder = async () => {};
+
   constructor(
+    private readonly db: Database,
     private readonly repository: ContactPreferenceRepository,
     private readonly organizations: OrganizationService,
   ) {}
+
+  /** The consent ledger hooks in here (it depends on this service, so it cannot be a constructor argument). */
+  recordFlagChangesWith(recorder: FlagChangeRecorder): void {
+    this.recordFlagChanges = recorder;
+  }
 
   /** E.164 phone or lower-cased email, reading national numbers in the country's or organization's region. */
   async normalizeContact(
@@ -74,7 +91,14 @@ export class ContactPreferenceService {
   async create(caller: Caller, input: ContactPreferenceInput): Promise<ContactPreferenceRow> {
     const row = await this.rowFromInput(caller, input);
     return this.writeUnique(() =>
-      this.repository.insert({ ...row, id: newId(), organizationId: caller.organizationId }),
+      this.db.transaction(async (tx) => {
+        const created = await this.repository.insert(
+          { ...row, id: newId(), organizationId: caller.organizationId },
+          tx,
+        );
+        await this.recordFlagChanges(tx, caller, null, created);
+        return created;
+      }),
     );
   }
 
@@ -149,11 +173,15 @@ export class ContactPreferenceService {
     id: string,
     changes: Partial<NewContactPreferenceRow>,
   ): Promise<ContactPreferenceRow> {
-    const updated = await this.writeUnique(() =>
-      this.repository.update(caller.organizationId, id, changes),
+    return this.writeUnique(() =>
+      this.db.transaction(async (tx) => {
+        const before = await this.repository.findByIdForUpdate(tx, caller.organizationId, id);
+        if (!before) throw new NotFoundError("ContactPreference", id);
+        const updated = (await this.repository.update(caller.organizationId, id, changes, tx))!;
+        await this.recordFlagChanges(tx, caller, before, updated);
+        return updated;
+      }),
     );
-    if (!updated) throw new NotFoundError("ContactPreference", id);
-    return updated;
   }
 
   private writeUnique<T>(write: () => Promise<T>): Promise<T> {
