@@ -86,10 +86,12 @@ describe("randomized replay: inbound keywords interleaved with sendText", () => 
         expect(
           await receiveSms(stub, server.origin, org.id, { from: number, to: OUR_NUMBER, body }),
         ).toBe(200);
-        if (operation === "STOP" && !state.optedOut)
-          ((state.optedOut = true), (state.changes += 1));
-        if (operation === "START" && state.optedOut)
-          ((state.optedOut = false), (state.changes += 1));
+        const optedOut =
+          operation === "STOP" ? true : operation === "START" ? false : state.optedOut;
+        if (optedOut !== state.optedOut) {
+          state.optedOut = optedOut;
+          state.changes += 1;
+        }
       }
     }
 
