@@ -1,0 +1,118 @@
+/**
+ * bench/consent.ts — `npm run bench:consent`
+ * 10,000 opt-out / opt-in events over 1,000 numbers through recordOptOutEvent, 16 concurrent
+ * clients, against real Postgres. Prints events/s and p99, then checks that the final flags equal
+ * a sequential replay of the same events (latest effectiveAt wins per number).
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startApp } from "../src/app";
+import { signToken } from "../src/auth/jwt";
+import { loadConfig } from "../src/config";
+import { newId } from "../src/lib/ids";
+import { percentile, runLoad } from "./load-client";
+
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
+const NUMBERS = 1_000;
+const CLIENTS = 16;
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const MUTATION = `mutation ($d: ID!, $input: OptOutEventInput!) { recordOptOutEvent(departmentId: $d, input: $input) { errors { errorCode } } }`;
+
+async function main(): Promise<void> {
+  const name = `switchboard_bench_consent_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const secret = randomBytes(32).toString("hex");
+  const app = await startApp(
+    loadConfig({
+      NODE_ENV: "test",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: secret,
+      LOG_LEVEL: "warn",
+      EXPOSE_SQL_STATEMENT_COUNT: "false",
+    }),
+  );
+  try {
+    const organization = await app.services.organizations.create({
+      name: "Bench",
+      defaultRegion: "US",
+    });
+    const token = await signToken(secret, {
+      individualId: newId(),
+      organizationId: organization.id,
+      roles: ["service"],
+    });
+    const base = Date.parse("2026-11-22T00:00:00Z");
+    const events = Array.from({ length: EVENTS }, (_, index) => ({
+      number: `+1415${String(6_000_000 + (index % NUMBERS))}`,
+      stop: (index * 7919) % 3 !== 0,
+      // Shuffled effective times: arrival order is not effective order.
+      effectiveAt: new Date(base + ((index * 104_729) % EVENTS) * 1000).toISOString(),
+    }));
+    const requests = events.map((event, index) => ({
+      query: MUTATION,
+      variables: {
+        d: "0195f0a0-0000-7000-8000-00000000d001",
+        input: {
+          event: event.stop ? "STOP_MESSAGE_RECEIVED" : "OPTIN_MESSAGE_RECEIVED",
+          updateType: "MESSAGE",
+          messageId: `bench-${index}`,
+          effectiveAt: event.effectiveAt,
+          communicationAttributes: [
+            {
+              communicationType: "SMS",
+              communicationValue: event.number,
+              okToCommunicate: !event.stop,
+            },
+          ],
+        },
+      },
+    }));
+    const load = await runLoad(app.server.url, token, requests, CLIENTS);
+    const latencies = [...load.latencies].sort((a, b) => a - b);
+
+    const expected = new Map<string, { at: string; stop: boolean }>();
+    for (const event of events) {
+      const current = expected.get(event.number);
+      if (!current || event.effectiveAt >= current.at)
+        expected.set(event.number, { at: event.effectiveAt, stop: event.stop });
+    }
+    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
+    const { rows } = await pool.query<{ contact: string; do_not_text: boolean }>(
+      `select contact, do_not_text from contact_preferences`,
+    );
+    const { rows: ledger } = await pool.query<{ n: number }>(
+      `select count(*)::int as n from consent_events`,
+    );
+    await pool.end();
+    const mismatches = rows.filter(
+      (row) => expected.get(row.contact)?.stop !== row.do_not_text,
+    ).length;
+    console.log(
+      JSON.stringify({
+        events: EVENTS,
+        numbers: NUMBERS,
+        clients: CLIENTS,
+        eventsPerSecond: Math.round(EVENTS / load.seconds),
+        p50Ms: Math.round(percentile(latencies, 50)),
+        p99Ms: Math.round(percentile(latencies, 99)),
+        ledgerRows: ledger[0].n,
+        preferences: rows.length,
+        replayMatches: mismatches === 0 && rows.length === NUMBERS,
+      }),
+    );
+    if (mismatches > 0) throw new Error(`${mismatches} numbers differ from the sequential replay`);
+  } finally {
+    await app.stop();
+    await admin.query(`drop database ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
