@@ -40,6 +40,9 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connectionString: options.databaseUrl,
       max: options.poolSize ?? 10,
     });
+    // An idle client that loses its connection (server restart, failover) is dropped from the
+    // pool; without a listener that 'error' event would end the process.
+    pool.on("error", () => undefined);
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
     return { db, kind: "postgres", pool, pglite: null, close: () => pool.end() };
   }
