@@ -113,7 +113,11 @@ export class ConsentLedger {
     const { organizationId, effectiveAt } = change;
     const { contact, channel } = attribute;
     const flag = FLAG[channel];
-    const pending = await this.repository.findPendingOptIn(tx, organizationId, contact, channel);
+    // Only a confirming reply under double opt-in depends on a pending request.
+    const pending =
+      doubleOptIn && change.event === "OPTIN_TEXT_CONSENT_VIA_MESSAGE_RECEIVED"
+        ? await this.repository.findPendingOptIn(tx, organizationId, contact, channel)
+        : undefined;
     const decision = decideEffect(change.event, attribute.okToCommunicate, {
       doubleOptIn,
       confirmationPending: pending?.reason === "CONFIRMATION",
