@@ -1,6 +1,7 @@
 import type { Caller } from "./auth/caller";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
+import { createIndividualLoaders } from "./modules/individual/individual.loaders";
 import { createTextLoaders } from "./modules/text/text.loaders";
 import { createVideoLoaders } from "./modules/video/video.loaders";
 import type { Services } from "./services";
@@ -20,6 +21,7 @@ function createLoaders(services: Services, caller: Caller) {
   return {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
+    individual: createIndividualLoaders(services.individuals, services.individualGroups, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
     video: createVideoLoaders(
       services.videoChannels,

@@ -11,6 +11,8 @@ import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
+import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
+import { IndividualResolver } from "./modules/individual/individual.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
@@ -28,6 +30,8 @@ const resolvers = [
   VideoChannelResolver,
   VideoParticipantResolver,
   VideoEncounterResolver,
+  IndividualResolver,
+  IndividualGroupResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -43,6 +47,9 @@ function referenceResolvers() {
   return {
     Contact: {
       __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)),
+    },
+    Individual: {
+      __resolveReference: byId((context, id) => context.loaders.individual.individualById.load(id)),
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),

@@ -7,6 +7,10 @@ import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
 import { OrganizationRepository } from "./modules/organization/organization.repository";
 import { OrganizationService } from "./modules/organization/organization.service";
+import { IndividualGroupRepository } from "./modules/individual/individual-group.repository";
+import { IndividualGroupService } from "./modules/individual/individual-group.service";
+import { IndividualRepository } from "./modules/individual/individual.repository";
+import { IndividualService } from "./modules/individual/individual.service";
 import { LocalSmsProvider } from "./modules/text/provider/local-provider";
 import type { SmsProvider } from "./modules/text/provider/sms-provider";
 import { TwilioProvider } from "./modules/text/provider/twilio-provider";
@@ -88,6 +92,12 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     videoChannels,
     config.video,
   );
+  const individuals = new IndividualService(new IndividualRepository(db), organizations);
+  const individualGroups = new IndividualGroupService(
+    db,
+    new IndividualGroupRepository(db),
+    individuals,
+  );
   return {
     publicUrl,
     organizations,
@@ -98,6 +108,8 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     videoChannels,
     videoEncounters,
     videoParticipants,
+    individuals,
+    individualGroups,
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],
