@@ -1,4 +1,5 @@
 import type { Caller } from "./auth/caller";
+import { createChannelLoaders } from "./modules/channel/channel.loaders";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
 import { createIndividualLoaders } from "./modules/individual/individual.loaders";
@@ -22,6 +23,7 @@ function createLoaders(services: Services, caller: Caller) {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
     individual: createIndividualLoaders(services.individuals, services.individualGroups, caller),
+    channel: createChannelLoaders(services.channels, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
     video: createVideoLoaders(
       services.videoChannels,

@@ -9,6 +9,8 @@ import { authChecker, requireCaller } from "./auth/auth-checker";
 import type { RequestContext } from "./context";
 import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
+import { ChannelSubscriberResolver } from "./modules/channel/channel-subscriber.resolver";
+import { ChannelResolver, SubscriberResolver } from "./modules/channel/channel.resolver";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
@@ -32,6 +34,9 @@ const resolvers = [
   VideoEncounterResolver,
   IndividualResolver,
   IndividualGroupResolver,
+  ChannelResolver,
+  ChannelSubscriberResolver,
+  SubscriberResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -50,6 +55,9 @@ function referenceResolvers() {
     },
     Individual: {
       __resolveReference: byId((context, id) => context.loaders.individual.individualById.load(id)),
+    },
+    Channel: {
+      __resolveReference: byId((context, id) => context.loaders.channel.channelById.load(id)),
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),

@@ -1,6 +1,8 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Logger } from "./logger";
+import { ChannelRepository } from "./modules/channel/channel.repository";
+import { ChannelService } from "./modules/channel/channel.service";
 import { ContactPreferenceRepository } from "./modules/contact-preference/contact-preference.repository";
 import { ContactPreferenceService } from "./modules/contact-preference/contact-preference.service";
 import { ContactRepository } from "./modules/contact/contact.repository";
@@ -98,6 +100,13 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     new IndividualGroupRepository(db),
     individuals,
   );
+  const channels = new ChannelService(
+    db,
+    new ChannelRepository(db),
+    individuals,
+    individualGroups,
+    contactPreferences,
+  );
   return {
     publicUrl,
     organizations,
@@ -110,6 +119,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     videoParticipants,
     individuals,
     individualGroups,
+    channels,
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],
