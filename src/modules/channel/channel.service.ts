@@ -8,7 +8,7 @@ import type {
 } from "../../db/schema";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
-import type { Connection, PageArgs } from "../../lib/pagination";
+import type { PageArgs } from "../../lib/pagination";
 import { checkMaxLength, checkNotNull } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { IndividualGroupService } from "../individual/individual-group.service";
