@@ -3,6 +3,7 @@ import { createChannelLoaders } from "./modules/channel/channel.loaders";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
 import { createIndividualLoaders } from "./modules/individual/individual.loaders";
+import { createMessageLoaders } from "./modules/message/message.loaders";
 import { createTextLoaders } from "./modules/text/text.loaders";
 import { createVideoLoaders } from "./modules/video/video.loaders";
 import type { Services } from "./services";
@@ -24,6 +25,7 @@ function createLoaders(services: Services, caller: Caller) {
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
     individual: createIndividualLoaders(services.individuals, services.individualGroups, caller),
     channel: createChannelLoaders(services.channels, caller),
+    message: createMessageLoaders(services.messages, services.reactions, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
     video: createVideoLoaders(
       services.videoChannels,

@@ -15,6 +15,9 @@ import { ContactPreferenceResolver } from "./modules/contact-preference/contact-
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
 import { IndividualResolver } from "./modules/individual/individual.resolver";
+import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
+import { MessageResolver } from "./modules/message/message.resolver";
+import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
@@ -37,6 +40,10 @@ const resolvers = [
   ChannelResolver,
   ChannelSubscriberResolver,
   SubscriberResolver,
+  MessageResolver,
+  ChannelMessagesResolver,
+  ReactionResolver,
+  ReadReceiptResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -58,6 +65,9 @@ function referenceResolvers() {
     },
     Channel: {
       __resolveReference: byId((context, id) => context.loaders.channel.channelById.load(id)),
+    },
+    Message: {
+      __resolveReference: byId((context, id) => context.loaders.message.messageById.load(id)),
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),

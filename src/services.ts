@@ -7,6 +7,9 @@ import { ContactPreferenceRepository } from "./modules/contact-preference/contac
 import { ContactPreferenceService } from "./modules/contact-preference/contact-preference.service";
 import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
+import { MessageRepository } from "./modules/message/message.repository";
+import { MessageService } from "./modules/message/message.service";
+import { ReactionService } from "./modules/message/reaction.service";
 import { OrganizationRepository } from "./modules/organization/organization.repository";
 import { OrganizationService } from "./modules/organization/organization.service";
 import { IndividualGroupRepository } from "./modules/individual/individual-group.repository";
@@ -107,6 +110,9 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     individualGroups,
     contactPreferences,
   );
+  const messageRepository = new MessageRepository(db);
+  const messages = new MessageService(db, messageRepository, channels);
+  const reactions = new ReactionService(db, messageRepository, messages, channels);
   return {
     publicUrl,
     organizations,
@@ -120,6 +126,8 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     individuals,
     individualGroups,
     channels,
+    messages,
+    reactions,
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],

@@ -237,7 +237,7 @@ export class ChannelRepository {
 
   /**
    * A message became visible in the channel: the channel's and every subscription's last message
-   * time move, and every subscriber but the author has one more unread.
+   * time move, and every subscriber but the author whose horizon is before it has one more unread.
    */
   async recordPost(
     executor: Executor,
@@ -260,7 +260,7 @@ export class ChannelRepository {
       .update(channelSubscribers)
       .set({
         lastMessageAt: message.postedAt,
-        unreadCount: sql`${channelSubscribers.unreadCount} + case when ${notAuthor} then 1 else 0 end`,
+        unreadCount: sql`${channelSubscribers.unreadCount} + case when ${notAuthor} and (${channelSubscribers.horizonMessageId} is null or ${channelSubscribers.horizonMessageId} < ${message.id}) then 1 else 0 end`,
       })
       .where(
         and(

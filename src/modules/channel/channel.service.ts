@@ -216,6 +216,16 @@ export class ChannelService {
 
   // The rest is for the message module's transactions.
 
+  /** The caller's subscriptions among the channels, inside the caller's transaction. */
+  findSubscriptionsIn(executor: Executor, caller: Caller, channelIds: readonly string[]) {
+    return this.repository.findSubscriptions(
+      caller.organizationId,
+      caller.individualId,
+      channelIds,
+      executor,
+    );
+  }
+
   /** The channel locked, NOT_FOUND when missing. */
   async lock(executor: Executor, caller: Caller, id: string, field = "id"): Promise<ChannelRow> {
     const channel = await this.repository.lock(executor, caller.organizationId, parseId(id, field));
@@ -292,7 +302,7 @@ export class ChannelService {
   }
 
   /** The channel locked; FORBIDDEN unless the caller is an organization or channel admin. */
-  private async lockManaged(executor: Executor, caller: Caller, id: string): Promise<ChannelRow> {
+  async lockManaged(executor: Executor, caller: Caller, id: string): Promise<ChannelRow> {
     const channel = await this.lock(executor, caller, id);
     if (caller.roles.includes("admin")) return channel;
     const [subscription] = await this.repository.findSubscriptions(
@@ -307,7 +317,7 @@ export class ChannelService {
     return channel;
   }
 
-  private requireNotArchived(channel: ChannelRow): void {
+  requireNotArchived(channel: ChannelRow): void {
     if (channel.archived) {
       throw new ConflictError(`Channel ${channel.id} is archived; unarchive it first`);
     }
