@@ -15,6 +15,7 @@ import { ContactPreferenceResolver } from "./modules/contact-preference/contact-
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
 import { IndividualResolver } from "./modules/individual/individual.resolver";
+import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
 import { MessageResolver } from "./modules/message/message.resolver";
 import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
@@ -44,6 +45,7 @@ const resolvers = [
   ChannelMessagesResolver,
   ReactionResolver,
   ReadReceiptResolver,
+  InboxResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;

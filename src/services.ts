@@ -1,12 +1,14 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Logger } from "./logger";
+import { ChannelInboxRepository } from "./modules/channel/channel-inbox.repository";
 import { ChannelRepository } from "./modules/channel/channel.repository";
 import { ChannelService } from "./modules/channel/channel.service";
 import { ContactPreferenceRepository } from "./modules/contact-preference/contact-preference.repository";
 import { ContactPreferenceService } from "./modules/contact-preference/contact-preference.service";
 import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
+import { InboxService } from "./modules/inbox/inbox.service";
 import { MessageRepository } from "./modules/message/message.repository";
 import { MessageService } from "./modules/message/message.service";
 import { ReactionService } from "./modules/message/reaction.service";
@@ -106,6 +108,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
   const channels = new ChannelService(
     db,
     new ChannelRepository(db),
+    new ChannelInboxRepository(db),
     individuals,
     individualGroups,
     contactPreferences,
@@ -128,6 +131,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     channels,
     messages,
     reactions,
+    inbox: new InboxService(channels),
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],
