@@ -81,6 +81,7 @@ CREATE TABLE "bulk_messages" (
 	"individual_ids" uuid[] NOT NULL,
 	"individual_group_ids" uuid[] NOT NULL,
 	"created_by" uuid NOT NULL,
+	"message_count" integer DEFAULT 0 NOT NULL,
 	"posted_at" timestamp with time zone,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"last_modified_at" timestamp with time zone DEFAULT now() NOT NULL,

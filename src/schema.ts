@@ -16,6 +16,7 @@ import { ContactResolver } from "./modules/contact/contact.resolver";
 import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
 import { IndividualResolver } from "./modules/individual/individual.resolver";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
+import { BulkMessageResolver } from "./modules/message/bulk-message.resolver";
 import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
 import { MessageResolver } from "./modules/message/message.resolver";
 import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
@@ -46,6 +47,7 @@ const resolvers = [
   ReactionResolver,
   ReadReceiptResolver,
   InboxResolver,
+  BulkMessageResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;

@@ -9,6 +9,9 @@ import { ContactPreferenceService } from "./modules/contact-preference/contact-p
 import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
 import { InboxService } from "./modules/inbox/inbox.service";
+import { BulkMessageRepository } from "./modules/message/bulk-message.repository";
+import { BulkMessageService } from "./modules/message/bulk-message.service";
+import { CommunicationSummaryService } from "./modules/message/communication-summary.service";
 import { MessageRepository } from "./modules/message/message.repository";
 import { MessageService } from "./modules/message/message.service";
 import { ReactionService } from "./modules/message/reaction.service";
@@ -132,6 +135,15 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     messages,
     reactions,
     inbox: new InboxService(channels),
+    bulkMessages: new BulkMessageService(
+      db,
+      new BulkMessageRepository(db),
+      messages,
+      channels,
+      individuals,
+      individualGroups,
+    ),
+    communicationSummaries: new CommunicationSummaryService(messageRepository, channels),
     smsProvider,
     textDispatcher,
     workers: [textDispatcher],

@@ -2,6 +2,7 @@ import {
   boolean,
   foreignKey,
   index,
+  integer,
   pgEnum,
   pgTable,
   primaryKey,
@@ -88,6 +89,8 @@ export const bulkMessages = pgTable(
     individualIds: uuid("individual_ids").array().notNull(),
     individualGroupIds: uuid("individual_group_ids").array().notNull(),
     createdBy: uuid("created_by").notNull(),
+    /** Messages posted when it went out: one per recipient's direct channel. */
+    messageCount: integer("message_count").notNull().default(0),
     postedAt: timestampColumn("posted_at"),
     createdAt: timestampColumn("created_at").notNull().defaultNow(),
     lastModifiedAt: timestampColumn("last_modified_at").notNull().defaultNow(),

@@ -1,4 +1,5 @@
 import { and, eq, exists, gt, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
 import {
   channelSubscribers,
@@ -189,6 +190,74 @@ export class ChannelRepository {
           eq(channelSubscribers.organizationId, organizationId),
           eq(channelSubscribers.individualId, individualId),
           inArray(channelSubscribers.channelId, [...channelIds]),
+        ),
+      );
+  }
+
+  /** Per recipient, a direct-message channel that the sender and the recipient subscribe to. */
+  async findDirectChannels(
+    executor: Executor,
+    organizationId: string,
+    senderId: string,
+    recipientIds: string[],
+  ): Promise<Map<string, string>> {
+    if (!recipientIds.length) return new Map();
+    const recipient = alias(channelSubscribers, "recipient");
+    const rows = await executor
+      .select({ channelId: channelSubscribers.channelId, recipientId: recipient.individualId })
+      .from(channelSubscribers)
+      .innerJoin(
+        recipient,
+        and(
+          eq(recipient.organizationId, channelSubscribers.organizationId),
+          eq(recipient.channelId, channelSubscribers.channelId),
+          inArray(recipient.individualId, recipientIds),
+        ),
+      )
+      .innerJoin(
+        channels,
+        and(
+          eq(channels.organizationId, channelSubscribers.organizationId),
+          eq(channels.id, channelSubscribers.channelId),
+          eq(channels.subscriptionType, "direct-message"),
+          eq(channels.archived, false),
+        ),
+      )
+      .where(
+        and(
+          eq(channelSubscribers.organizationId, organizationId),
+          eq(channelSubscribers.individualId, senderId),
+        ),
+      )
+      .orderBy(channelSubscribers.channelId);
+    const byRecipient = new Map<string, string>();
+    for (const row of rows) {
+      if (!byRecipient.has(row.recipientId)) byRecipient.set(row.recipientId, row.channelId);
+    }
+    return byRecipient;
+  }
+
+  /** Every subscription of one individual, with the channel's subscription type. */
+  findSubscriptionsOfIndividual(organizationId: string, individualId: string) {
+    return this.db
+      .select({
+        channelId: channelSubscribers.channelId,
+        subscriptionType: channels.subscriptionType,
+        horizonMessageId: channelSubscribers.horizonMessageId,
+        unreadCount: channelSubscribers.unreadCount,
+      })
+      .from(channelSubscribers)
+      .innerJoin(
+        channels,
+        and(
+          eq(channels.organizationId, channelSubscribers.organizationId),
+          eq(channels.id, channelSubscribers.channelId),
+        ),
+      )
+      .where(
+        and(
+          eq(channelSubscribers.organizationId, organizationId),
+          eq(channelSubscribers.individualId, individualId),
         ),
       );
   }

@@ -233,6 +233,24 @@ export class ChannelService {
     );
   }
 
+  findDirectChannels(
+    executor: Executor,
+    caller: Caller,
+    senderId: string,
+    recipientIds: string[],
+  ): Promise<Map<string, string>> {
+    return this.repository.findDirectChannels(
+      executor,
+      caller.organizationId,
+      senderId,
+      recipientIds,
+    );
+  }
+
+  subscriptionsOfIndividual(caller: Caller, individualId: string) {
+    return this.repository.findSubscriptionsOfIndividual(caller.organizationId, individualId);
+  }
+
   /** The channel locked, NOT_FOUND when missing. */
   async lock(executor: Executor, caller: Caller, id: string, field = "id"): Promise<ChannelRow> {
     const channel = await this.repository.lock(executor, caller.organizationId, parseId(id, field));

@@ -1,4 +1,18 @@
-import { and, eq, gt, gte, ilike, inArray, isNull, lt, lte, ne, or, type SQL } from "drizzle-orm";
+import {
+  and,
+  count,
+  eq,
+  gt,
+  gte,
+  ilike,
+  inArray,
+  isNull,
+  lt,
+  lte,
+  ne,
+  or,
+  type SQL,
+} from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   messageReactions,
@@ -180,6 +194,25 @@ export class MessageRepository {
       )
       .returning({ type: messageReactions.type });
     return deleted.length > 0;
+  }
+
+  /** Posted messages per channel and author among the channels. */
+  countByChannelAndAuthor(
+    organizationId: string,
+    channelIds: readonly string[],
+  ): Promise<{ channelId: string; authorId: string | null; count: number }[]> {
+    if (!channelIds.length) return Promise.resolve([]);
+    return this.db
+      .select({ channelId: messages.channelId, authorId: messages.authorId, count: count() })
+      .from(messages)
+      .where(
+        and(
+          eq(messages.organizationId, organizationId),
+          inArray(messages.channelId, [...channelIds]),
+          eq(messages.draft, false),
+        ),
+      )
+      .groupBy(messages.channelId, messages.authorId);
   }
 
   findReactionsByMessageIds(
