@@ -12,7 +12,10 @@ export const SUBSCRIPTION_TYPES = [
 ] as const;
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "Seed 002 messaging-channels: a conversation among subscribers." })
+@ObjectType({
+  description: "Seed 002 messaging-channels: a conversation among subscribers.",
+  simpleResolvers: true,
+})
 export class Channel {
   @Field(() => ID)
   id!: string;
@@ -57,10 +60,13 @@ export class Channel {
   lastModifiedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class ChannelConnection extends ConnectionType(Channel, "Channel") {}
 
-@ObjectType({ description: "One individual subscribed to a channel, with their preferences." })
+@ObjectType({
+  description: "One individual subscribed to a channel, with their preferences.",
+  simpleResolvers: true,
+})
 export class Subscriber {
   @Field(() => Boolean, { description: "May manage the channel." })
   admin!: boolean;

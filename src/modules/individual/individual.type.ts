@@ -4,6 +4,7 @@ import { ConnectionType } from "../../lib/connection";
 @Directive(`@key(fields: "id")`)
 @ObjectType({
   description: "Seed 002 individuals: someone who messages (patient, provider, staff).",
+  simpleResolvers: true,
 })
 export class Individual {
   @Field(() => ID)
@@ -40,10 +41,13 @@ export class Individual {
   updatedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IndividualConnection extends ConnectionType(Individual, "Individual") {}
 
-@ObjectType({ description: "Seed 002 individual-groups: named individuals with leaders." })
+@ObjectType({
+  description: "Seed 002 individual-groups: named individuals with leaders.",
+  simpleResolvers: true,
+})
 export class IndividualGroup {
   @Field(() => ID)
   id!: string;
@@ -58,5 +62,5 @@ export class IndividualGroup {
   updatedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class IndividualGroupConnection extends ConnectionType(IndividualGroup, "IndividualGroup") {}

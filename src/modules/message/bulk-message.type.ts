@@ -1,6 +1,9 @@
 import { Field, ID, Int, ObjectType } from "type-graphql";
 
-@ObjectType({ description: "Seed 002 messaging-bulk-messages: one message for many recipients." })
+@ObjectType({
+  description: "Seed 002 messaging-bulk-messages: one message for many recipients.",
+  simpleResolvers: true,
+})
 export class BulkMessage {
   @Field(() => ID)
   id!: string;
@@ -39,7 +42,7 @@ export class BulkMessage {
   messageCount!: number;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MessageCount {
   @Field(() => String)
   key!: string;
@@ -50,6 +53,7 @@ export class MessageCount {
 
 @ObjectType({
   description: "Seed 002 communication-summaries: messages in an individual's channels.",
+  simpleResolvers: true,
 })
 export class CommunicationSummary {
   @Field(() => ID)

@@ -12,7 +12,10 @@ export enum ReactionType {
 registerEnumType(ReactionType, { name: "ReactionType", description: "Seed 002 reaction-type." });
 
 @Directive(`@key(fields: "id")`)
-@ObjectType({ description: "Seed 002 messaging-messages: one post in a channel." })
+@ObjectType({
+  description: "Seed 002 messaging-messages: one post in a channel.",
+  simpleResolvers: true,
+})
 export class Message {
   @Field(() => ID)
   id!: string;
@@ -39,10 +42,10 @@ export class Message {
   lastModifiedAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ simpleResolvers: true })
 export class MessageConnection extends ConnectionType(Message, "Message") {}
 
-@ObjectType({ description: "One individual's reaction to a message." })
+@ObjectType({ description: "One individual's reaction to a message.", simpleResolvers: true })
 export class Reaction {
   @Field(() => ReactionType)
   type!: ReactionType;
@@ -54,7 +57,10 @@ export class Reaction {
   createdAt!: Date;
 }
 
-@ObjectType({ description: "Whether one subscriber has read a message (their read horizon)." })
+@ObjectType({
+  description: "Whether one subscriber has read a message (their read horizon).",
+  simpleResolvers: true,
+})
 export class ReadReceipt {
   @Field(() => ID)
   individualId!: string;
@@ -65,6 +71,7 @@ export class ReadReceipt {
 
 @ObjectType({
   description: "The subscribers, other than the author, who have and have not read it.",
+  simpleResolvers: true,
 })
 export class MessageReceipts {
   @Field(() => [ReadReceipt])
