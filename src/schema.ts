@@ -71,7 +71,13 @@ function referenceResolvers() {
       __resolveReference: byId((context, id) => context.loaders.channel.channelById.load(id)),
     },
     Message: {
-      __resolveReference: byId((context, id) => context.loaders.message.messageById.load(id)),
+      __resolveReference: byId(async (context, id) => {
+        const message = await context.loaders.message.messageById.load(id);
+        // Someone else's draft resolves like a missing message.
+        return message && (!message.draft || message.authorId === context.caller?.individualId)
+          ? message
+          : null;
+      }),
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),

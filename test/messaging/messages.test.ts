@@ -402,3 +402,32 @@ describe("Mutation.setChannelSms", () => {
     expect(after).toMatchObject({ withSms: false, lastMessage: null });
   });
 });
+
+describe("Query._entities", () => {
+  it("resolves Individual, Channel and Message for the same organization only", async () => {
+    const channelId = await newChannel();
+    const message = await post(alice.token, channelId, "entity");
+    const draft = await post(alice.token, channelId, "hidden", { draft: true });
+    const query = `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+      ... on Individual { id firstName } ... on Channel { id name } ... on Message { id body } } }`;
+    const representations = [
+      { __typename: "Individual", id: alice.id },
+      { __typename: "Channel", id: channelId },
+      { __typename: "Message", id: message.id },
+      { __typename: "Message", id: draft.id },
+    ];
+    const own = dataOf(
+      await server.gql<{ _entities: unknown[] }>(bob.token, query, { representations }),
+    );
+    expect(own._entities).toEqual([
+      { id: alice.id, firstName: "Alice" },
+      { id: channelId, name: "Chat" },
+      { id: message.id, body: "entity" },
+      null,
+    ]);
+    const foreign = dataOf(
+      await server.gql<{ _entities: unknown[] }>(otherOrg.tokens.agent, query, { representations }),
+    );
+    expect(foreign._entities).toEqual([null, null, null, null]);
+  });
+});
