@@ -158,6 +158,7 @@ export class ChannelService {
           ...row,
           lastMessageAt: channel.lastMessageAt,
           horizonMessageId: channel.lastMessageId,
+          ...(channel.lastMessageId ? { acknowledgedAt: new Date() } : {}),
         })),
       );
       return this.repository.update(tx, caller.organizationId, channel.id, {});
