@@ -66,6 +66,58 @@ export function runLoad(
   });
 }
 
+const TIMED_WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const { url, token, requests, clients, durationMs } = workerData;
+const latencies = [];
+let next = 0;
+const started = performance.now();
+const deadline = started + durationMs;
+async function client() {
+  while (performance.now() < deadline) {
+    const request = requests[next++ % requests.length];
+    const begin = performance.now();
+    const response = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: "Bearer " + token },
+      body: JSON.stringify(request),
+    });
+    const body = await response.json();
+    if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors ?? body));
+    latencies.push(performance.now() - begin);
+  }
+}
+Promise.all(Array.from({ length: clients }, client)).then(
+  () => parentPort.postMessage({ latencies, data: [], seconds: (performance.now() - started) / 1000 }),
+  (error) => parentPort.postMessage({ error: String(error) }),
+);
+`;
+
+/**
+ * Like runLoad, but for a fixed time: the clients cycle through the requests until `seconds`
+ * have passed. `data` stays empty.
+ */
+export function runLoadFor(
+  url: string,
+  token: string,
+  requests: LoadRequest[],
+  clients: number,
+  seconds: number,
+): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(TIMED_WORKER_SOURCE, {
+      eval: true,
+      workerData: { url, token, requests, clients, durationMs: seconds * 1000 },
+    });
+    worker.once("message", (message: LoadResult & { error?: string }) => {
+      void worker.terminate();
+      if (message.error) reject(new Error(message.error));
+      else resolve(message);
+    });
+    worker.once("error", reject);
+  });
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

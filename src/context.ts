@@ -1,6 +1,9 @@
 import type { Caller } from "./auth/caller";
+import { createChannelLoaders } from "./modules/channel/channel.loaders";
 import { createContactPreferenceLoaders } from "./modules/contact-preference/contact-preference.loaders";
 import { createContactLoaders } from "./modules/contact/contact.loaders";
+import { createIndividualLoaders } from "./modules/individual/individual.loaders";
+import { createMessageLoaders } from "./modules/message/message.loaders";
 import { createTextLoaders } from "./modules/text/text.loaders";
 import { createVideoLoaders } from "./modules/video/video.loaders";
 import type { Services } from "./services";
@@ -20,6 +23,9 @@ function createLoaders(services: Services, caller: Caller) {
   return {
     contact: createContactLoaders(services.contacts, caller),
     contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
+    individual: createIndividualLoaders(services.individuals, services.individualGroups, caller),
+    channel: createChannelLoaders(services.channels, caller),
+    message: createMessageLoaders(services.messages, services.reactions, caller),
     text: createTextLoaders(services.texts, services.textAccounts, caller),
     video: createVideoLoaders(
       services.videoChannels,

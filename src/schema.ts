@@ -9,12 +9,21 @@ import { authChecker, requireCaller } from "./auth/auth-checker";
 import type { RequestContext } from "./context";
 import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
+import { ChannelSubscriberResolver } from "./modules/channel/channel-subscriber.resolver";
+import { ChannelResolver, SubscriberResolver } from "./modules/channel/channel.resolver";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import {
   ConsentResolver,
   ContactPreferenceEventsResolver,
 } from "./modules/consent/consent.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
+import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
+import { IndividualResolver } from "./modules/individual/individual.resolver";
+import { InboxResolver } from "./modules/inbox/inbox.resolver";
+import { BulkMessageResolver } from "./modules/message/bulk-message.resolver";
+import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
+import { MessageResolver } from "./modules/message/message.resolver";
+import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
@@ -34,6 +43,17 @@ const resolvers = [
   VideoChannelResolver,
   VideoParticipantResolver,
   VideoEncounterResolver,
+  IndividualResolver,
+  IndividualGroupResolver,
+  ChannelResolver,
+  ChannelSubscriberResolver,
+  SubscriberResolver,
+  MessageResolver,
+  ChannelMessagesResolver,
+  ReactionResolver,
+  ReadReceiptResolver,
+  InboxResolver,
+  BulkMessageResolver,
 ] as const;
 
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])`;
@@ -49,6 +69,21 @@ function referenceResolvers() {
   return {
     Contact: {
       __resolveReference: byId((context, id) => context.loaders.contact.contactById.load(id)),
+    },
+    Individual: {
+      __resolveReference: byId((context, id) => context.loaders.individual.individualById.load(id)),
+    },
+    Channel: {
+      __resolveReference: byId((context, id) => context.loaders.channel.channelById.load(id)),
+    },
+    Message: {
+      __resolveReference: byId(async (context, id) => {
+        const message = await context.loaders.message.messageById.load(id);
+        // Someone else's draft resolves like a missing message.
+        return message && (!message.draft || message.authorId === context.caller?.individualId)
+          ? message
+          : null;
+      }),
     },
     Text: {
       __resolveReference: byId((context, id) => context.loaders.text.textById.load(id)),

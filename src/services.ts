@@ -1,12 +1,26 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 import type { Logger } from "./logger";
+import { ChannelInboxRepository } from "./modules/channel/channel-inbox.repository";
+import { ChannelRepository } from "./modules/channel/channel.repository";
+import { ChannelService } from "./modules/channel/channel.service";
 import { ContactPreferenceRepository } from "./modules/contact-preference/contact-preference.repository";
 import { ContactPreferenceService } from "./modules/contact-preference/contact-preference.service";
 import { ContactRepository } from "./modules/contact/contact.repository";
 import { ContactService } from "./modules/contact/contact.service";
+import { InboxService } from "./modules/inbox/inbox.service";
+import { BulkMessageRepository } from "./modules/message/bulk-message.repository";
+import { BulkMessageService } from "./modules/message/bulk-message.service";
+import { CommunicationSummaryService } from "./modules/message/communication-summary.service";
+import { MessageRepository } from "./modules/message/message.repository";
+import { MessageService } from "./modules/message/message.service";
+import { ReactionService } from "./modules/message/reaction.service";
 import { OrganizationRepository } from "./modules/organization/organization.repository";
 import { OrganizationService } from "./modules/organization/organization.service";
+import { IndividualGroupRepository } from "./modules/individual/individual-group.repository";
+import { IndividualGroupService } from "./modules/individual/individual-group.service";
+import { IndividualRepository } from "./modules/individual/individual.repository";
+import { IndividualService } from "./modules/individual/individual.service";
 import { LocalSmsProvider } from "./modules/text/provider/local-provider";
 import type { SmsProvider } from "./modules/text/provider/sms-provider";
 import { TwilioProvider } from "./modules/text/provider/twilio-provider";
@@ -140,6 +154,42 @@ function createVideoServices(db: Database, config: Config) {
   return { videoChannels, videoEncounters, videoParticipants };
 }
 
+function createMessagingServices(db: Database, core: Core) {
+  const individuals = new IndividualService(new IndividualRepository(db), core.organizations);
+  const individualGroups = new IndividualGroupService(
+    db,
+    new IndividualGroupRepository(db),
+    individuals,
+  );
+  const channels = new ChannelService(
+    db,
+    new ChannelRepository(db),
+    new ChannelInboxRepository(db),
+    individuals,
+    individualGroups,
+    core.contactPreferences,
+  );
+  const messageRepository = new MessageRepository(db);
+  const messages = new MessageService(db, messageRepository, channels);
+  return {
+    individuals,
+    individualGroups,
+    channels,
+    messages,
+    reactions: new ReactionService(db, messageRepository, messages, channels),
+    inbox: new InboxService(channels),
+    bulkMessages: new BulkMessageService(
+      db,
+      new BulkMessageRepository(db),
+      messages,
+      channels,
+      individuals,
+      individualGroups,
+    ),
+    communicationSummaries: new CommunicationSummaryService(messageRepository, channels),
+  };
+}
+
 /**
  * Every module's service, built once per process over one database, and the workers that go
  * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
@@ -155,6 +205,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     consent: consent.consent,
     ...text,
     ...createVideoServices(db, config),
+    ...createMessagingServices(db, core),
     workers: [text.textDispatcher, consent.consentQueue],
   };
 }

@@ -4,3 +4,6 @@ export * from "./contact-preference";
 export * from "./text";
 export * from "./video";
 export * from "./consent";
+export * from "./individual";
+export * from "./channel";
+export * from "./message";

@@ -1,0 +1,147 @@
+/**
+ * bench/messaging.ts — `npm run bench:messaging`
+ * Seeds 2,000 channels × 10 subscribers × 100 messages on a throwaway real-Postgres database, then
+ * runs the inbox query and a 50-message channel page (reactions, read receipts) for 20 s each
+ * from 32 concurrent HTTP clients. Prints req/s, p50/p99 and SQL statements per request (counted
+ * on one separate request: the timed server runs with EXPOSE_SQL_STATEMENT_COUNT=false).
+ */
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { startApp, type App } from "../src/app";
+import { signToken } from "../src/auth/jwt";
+import { loadConfig } from "../src/config";
+import { seedMessaging } from "../test/helpers/messaging-seed";
+import { percentile, runLoadFor, type LoadRequest } from "./load-client";
+
+const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 2_000);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+const INBOX = `query { inbox(first: 50) { nodes { id name subscribers { individual { firstName } }
+  lastMessage { body author { firstName } reactions { type } } unreadCount } } }`;
+const CHANNEL_PAGE = `query ($id: ID!) { channel(id: $id) { id name unreadCount
+  messages(last: 50) { nodes { id body postedAt acknowledged author { firstName }
+    reactions { type individual { firstName } }
+    readReceipts { individual { firstName } acknowledgedAt } } } } }`;
+
+async function start(databaseUrl: string, secret: string, countStatements: boolean): Promise<App> {
+  const app = await startApp(
+    loadConfig({
+      NODE_ENV: "test",
+      PORT: "0",
+      DATABASE_URL: databaseUrl,
+      JWT_SECRET: secret,
+      LOG_LEVEL: "warn",
+      RUN_WORKERS: "false",
+      EXPOSE_SQL_STATEMENT_COUNT: String(countStatements),
+    }),
+  );
+  // Dropping the database at the end terminates connections the pool may still hold.
+  app.database.pool?.on("error", () => undefined);
+  return app;
+}
+
+async function countStatements(url: string, token: string, request: LoadRequest) {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify(request),
+  });
+  const body = (await response.json()) as {
+    errors?: unknown;
+    extensions?: { sqlStatements?: number };
+  };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.extensions?.sqlStatements;
+}
+
+async function main(): Promise<void> {
+  const name = `switchboard_bench_messaging_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
+  const secret = randomBytes(32).toString("hex");
+  const app = await start(databaseUrl, secret, false);
+  let counting: App | undefined;
+  try {
+    const organization = await app.services.organizations.create({
+      name: "Bench",
+      defaultRegion: "US",
+    });
+    const seedStarted = performance.now();
+    const seed = await seedMessaging(app.database.db, organization.id, {
+      channels: CHANNELS,
+      subscribersPerChannel: 10,
+      messagesPerChannel: 100,
+    });
+    await app.database.pool!.query("analyze");
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    const token = await signToken(
+      secret,
+      { individualId: seed.callerId, organizationId: organization.id, roles: ["agent"] },
+      "1h",
+    );
+    const scenarios: [string, LoadRequest[]][] = [
+      ["inbox(first: 50)", [{ query: INBOX, variables: {} }]],
+      [
+        "channel page (50 messages, reactions, receipts)",
+        seed.channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
+      ],
+    ];
+    counting = await start(databaseUrl, secret, true);
+    const statements = [];
+    for (const [, requests] of scenarios) {
+      statements.push(await countStatements(counting.server.url, token, requests[0]));
+    }
+    await counting.stop();
+    counting = undefined;
+
+    const results = [];
+    for (const [index, [label, requests]] of scenarios.entries()) {
+      await runLoadFor(app.server.url, token, requests, CLIENTS, 2);
+      const { latencies, seconds } = await runLoadFor(
+        app.server.url,
+        token,
+        requests,
+        CLIENTS,
+        SECONDS,
+      );
+      latencies.sort((a, b) => a - b);
+      results.push({
+        scenario: label,
+        requests: latencies.length,
+        requestsPerSecond: Math.round(latencies.length / seconds),
+        p50Ms: Number(percentile(latencies, 50).toFixed(1)),
+        p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+        sqlStatementsPerRequest: statements[index],
+      });
+    }
+    console.log(
+      JSON.stringify(
+        {
+          channels: CHANNELS,
+          subscribersPerChannel: 10,
+          messagesPerChannel: 100,
+          seedSeconds: Number(seedSeconds.toFixed(1)),
+          clients: CLIENTS,
+          secondsPerScenario: SECONDS,
+          results,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await counting?.stop();
+    await app.stop();
+    await admin.query(`drop database if exists ${name} with (force)`);
+    await admin.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,159 @@
+import {
+  Arg,
+  Args,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Caller } from "../../auth/caller";
+import { CurrentCaller } from "../../auth/current-caller";
+import type { RequestContext } from "../../context";
+import type { ChannelRow, ChannelSubscriberRow, IndividualRow } from "../../db/schema";
+import { PageArgsType } from "../../lib/connection";
+import { parseId } from "../../lib/ids";
+import { Individual, IndividualGroup } from "../individual/individual.type";
+import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
+import { Channel, ChannelConnection, Subscriber } from "./channel.type";
+
+/** A channel row, with the caller's subscription when the query already joined it (inbox). */
+export type ChannelNode = ChannelRow & { callerSubscription?: ChannelSubscriberRow | null };
+
+export async function callerSubscription(
+  channel: ChannelNode,
+  loaders: RequestContext["loaders"],
+): Promise<ChannelSubscriberRow | null> {
+  if (channel.callerSubscription !== undefined) return channel.callerSubscription;
+  return loaders.channel.callerSubscriptionByChannelId.load(channel.id);
+}
+
+@Resolver(() => Channel)
+export class ChannelResolver {
+  @Authorized()
+  @Query(() => ChannelConnection, { description: "Seed 002 GET /messaging-channels." })
+  channels(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Args(() => PageArgsType) page: PageArgsType,
+    @Arg("filter", () => ChannelFilter, { nullable: true }) filter?: ChannelFilter,
+  ) {
+    return services.channels.list(caller, filter, page);
+  }
+
+  @Authorized()
+  @Query(() => Channel, { nullable: true })
+  channel(@Ctx() { loaders }: RequestContext, @Arg("id", () => ID) id: string) {
+    return loaders.channel.channelById.load(parseId(id));
+  }
+
+  @Authorized("admin", "agent")
+  @Mutation(() => Channel)
+  createChannel(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("input", () => CreateChannelInput) input: CreateChannelInput,
+  ) {
+    return services.channels.create(caller, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Channel, { description: "Channel or organization admins only." })
+  updateChannel(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateChannelInput) input: UpdateChannelInput,
+  ) {
+    return services.channels.update(caller, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Channel, { description: "No posts or changes until unarchived." })
+  archiveChannel(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
+    return services.channels.setArchived(caller, id, true);
+  }
+
+  @Authorized()
+  @Mutation(() => Channel)
+  unarchiveChannel(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
+    return services.channels.setArchived(caller, id, false);
+  }
+
+  @FieldResolver(() => IndividualGroup, { nullable: true })
+  individualGroup(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
+    return channel.individualGroupId
+      ? loaders.individual.individualGroupById.load(channel.individualGroupId)
+      : null;
+  }
+
+  @FieldResolver(() => [Subscriber])
+  subscribers(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
+    return loaders.channel.subscribersByChannelId.load(channel.id);
+  }
+
+  @FieldResolver(() => Individual, { nullable: true })
+  createdBy(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
+    return channel.createdBy ? loaders.individual.individualById.load(channel.createdBy) : null;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Some subscriber has a phone number that has not opted out of texts.",
+  })
+  async canEnableSms(
+    @Root() channel: ChannelNode,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<boolean> {
+    const subscribers = await loaders.channel.subscribersByChannelId.load(channel.id);
+    const individuals = await loaders.individual.individualById.loadMany(
+      subscribers.map((subscriber) => subscriber.individualId),
+    );
+    const phones = individuals
+      .map((individual) => (individual as IndividualRow | null)?.phoneNumber)
+      .filter((phone): phone is string => !!phone);
+    const preferences = await loaders.contactPreference.preferenceByContact.loadMany(phones);
+    return preferences.some(
+      (preference) => !(preference instanceof Error) && !preference?.doNotText,
+    );
+  }
+
+  @FieldResolver(() => Int, { description: "Messages by others after the caller's read horizon." })
+  async unreadCount(
+    @Root() channel: ChannelNode,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<number> {
+    return (await callerSubscription(channel, loaders))?.unreadCount ?? 0;
+  }
+
+  @FieldResolver(() => Date, {
+    nullable: true,
+    description: "When the caller last acknowledged a message here.",
+  })
+  async acknowledgedAt(
+    @Root() channel: ChannelNode,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<Date | null> {
+    const subscription = await callerSubscription(channel, loaders);
+    return subscription?.horizonMessageId ? subscription.acknowledgedAt : null;
+  }
+}
+
+@Resolver(() => Subscriber)
+export class SubscriberResolver {
+  @FieldResolver(() => Individual)
+  individual(@Root() subscriber: ChannelSubscriberRow, @Ctx() { loaders }: RequestContext) {
+    return loaders.individual.individualById.load(subscriber.individualId);
+  }
+}

@@ -1,0 +1,100 @@
+import { and, eq, exists, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import {
+  individualGroupMembers,
+  individuals,
+  type IndividualRow,
+  type NewIndividualRow,
+} from "../../db/schema";
+import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+
+export interface IndividualListFilter {
+  text?: string;
+  accountType?: string;
+  individualGroupId?: string;
+}
+
+/** Seed 002 individuals. */
+export class IndividualRepository {
+  constructor(private readonly db: Executor) {}
+
+  async insert(row: NewIndividualRow): Promise<IndividualRow> {
+    const [created] = await this.db.insert(individuals).values(row).returning();
+    return created;
+  }
+
+  async update(
+    organizationId: string,
+    id: string,
+    changes: Partial<NewIndividualRow>,
+  ): Promise<IndividualRow | undefined> {
+    const [updated] = await this.db
+      .update(individuals)
+      .set({ ...changes, updatedAt: new Date() })
+      .where(and(eq(individuals.organizationId, organizationId), eq(individuals.id, id)))
+      .returning();
+    return updated;
+  }
+
+  findByIds(
+    organizationId: string,
+    ids: readonly string[],
+    executor: Executor = this.db,
+  ): Promise<IndividualRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return executor
+      .select()
+      .from(individuals)
+      .where(
+        and(eq(individuals.organizationId, organizationId), inArray(individuals.id, [...ids])),
+      );
+  }
+
+  list(
+    organizationId: string,
+    filter: IndividualListFilter,
+    args: PageArgs,
+  ): Promise<Connection<IndividualRow>> {
+    const conditions: (SQL | undefined)[] = [eq(individuals.organizationId, organizationId)];
+    if (filter.text) {
+      const pattern = `%${filter.text.replace(/[\\%_]/g, "\\$&")}%`;
+      conditions.push(
+        or(
+          ilike(individuals.firstName, pattern),
+          ilike(individuals.lastName, pattern),
+          ilike(individuals.preferredName, pattern),
+        ),
+      );
+    }
+    if (filter.accountType) conditions.push(eq(individuals.accountType, filter.accountType));
+    if (filter.individualGroupId) {
+      conditions.push(
+        exists(
+          this.db
+            .select({ one: sql`1` })
+            .from(individualGroupMembers)
+            .where(
+              and(
+                eq(individualGroupMembers.organizationId, individuals.organizationId),
+                eq(individualGroupMembers.individualId, individuals.id),
+                eq(individualGroupMembers.groupId, filter.individualGroupId),
+              ),
+            ),
+        ),
+      );
+    }
+    return fetchPage(
+      args,
+      byId(individuals.id),
+      and(...conditions),
+      (where, orderBy, limit) =>
+        this.db
+          .select()
+          .from(individuals)
+          .where(where)
+          .orderBy(...orderBy)
+          .limit(limit),
+      (where) => this.db.$count(individuals, where),
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import { and, eq } from "drizzle-orm";
+import type { Executor } from "../../db/client";
+import { bulkMessages, type BulkMessageRow, type NewBulkMessageRow } from "../../db/schema";
+
+/** Seed 002 messaging-bulk-messages. */
+export class BulkMessageRepository {
+  constructor(private readonly db: Executor) {}
+
+  async findById(organizationId: string, id: string): Promise<BulkMessageRow | undefined> {
+    const [row] = await this.db
+      .select()
+      .from(bulkMessages)
+      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)));
+    return row;
+  }
+
+  async insert(executor: Executor, row: NewBulkMessageRow): Promise<BulkMessageRow> {
+    const [created] = await executor.insert(bulkMessages).values(row).returning();
+    return created;
+  }
+
+  async lock(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+  ): Promise<BulkMessageRow | undefined> {
+    const [row] = await executor
+      .select()
+      .from(bulkMessages)
+      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)))
+      .for("update");
+    return row;
+  }
+
+  async update(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+    changes: Partial<NewBulkMessageRow>,
+  ): Promise<BulkMessageRow> {
+    const [updated] = await executor
+      .update(bulkMessages)
+      .set({ ...changes, lastModifiedAt: new Date() })
+      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)))
+      .returning();
+    return updated;
+  }
+}

@@ -1,0 +1,146 @@
+import {
+  Arg,
+  Authorized,
+  Ctx,
+  FieldResolver,
+  ID,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from "type-graphql";
+import type { Caller } from "../../auth/caller";
+import { CurrentCaller } from "../../auth/current-caller";
+import type { RequestContext } from "../../context";
+import type { MessageRow } from "../../db/schema";
+import { parseId } from "../../lib/ids";
+import { Channel } from "../channel/channel.type";
+import { Individual } from "../individual/individual.type";
+import { PostMessageInput, UpdateMessageInput } from "./message.input";
+import { Message, MessageReceipts, Reaction, ReadReceipt } from "./message.type";
+import { receiptsOf } from "./receipts";
+
+@Resolver(() => Message)
+export class MessageResolver {
+  @Authorized()
+  @Query(() => Message, { nullable: true })
+  async message(
+    @Ctx() { loaders }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
+    const message = await loaders.message.messageById.load(parseId(id));
+    return message && (!message.draft || message.authorId === caller.individualId) ? message : null;
+  }
+
+  @Authorized()
+  @Query(() => MessageReceipts, { description: "Who among the subscribers has read it." })
+  async messageReceipts(
+    @Ctx() { services, loaders }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ): Promise<MessageReceipts> {
+    const message = await services.messages.require(caller, id);
+    const subscribers = await loaders.channel.subscribersByChannelId.load(message.channelId);
+    return receiptsOf(message, subscribers);
+  }
+
+  @Authorized()
+  @Mutation(() => Message, {
+    description: "Subscribers (or organization admins) only; CONFLICT on an archived channel.",
+  })
+  postMessage(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("input", () => PostMessageInput) input: PostMessageInput,
+  ) {
+    return services.messages.post(caller, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Message, { description: "The author only; draft: false posts a draft." })
+  updateMessage(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+    @Arg("input", () => UpdateMessageInput) input: UpdateMessageInput,
+  ) {
+    return services.messages.update(caller, id, input);
+  }
+
+  @Authorized()
+  @Mutation(() => Message, { description: "Soft removal by the author or an admin." })
+  removeMessage(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+  ) {
+    return services.messages.remove(caller, id);
+  }
+
+  @Authorized()
+  @Mutation(() => Message, {
+    description:
+      "Marks this message and every earlier one in its channel read for the caller; never moves the read horizon back unless allowPast.",
+  })
+  acknowledgeMessage(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+    @Arg("allowPast", () => Boolean, { defaultValue: false }) allowPast: boolean,
+  ) {
+    return services.messages.acknowledge(caller, id, allowPast);
+  }
+
+  @Authorized()
+  @Mutation(() => Channel, { description: "Sets (or clears) the caller's bookmark." })
+  bookmarkMessage(
+    @Ctx() { services }: RequestContext,
+    @CurrentCaller() caller: Caller,
+    @Arg("id", () => ID) id: string,
+    @Arg("bookmarked", () => Boolean, { defaultValue: true }) bookmarked: boolean,
+  ) {
+    return services.messages.bookmark(caller, id, bookmarked);
+  }
+
+  @FieldResolver(() => String, { description: "Empty once removed." })
+  body(@Root() message: MessageRow): string {
+    return message.removed ? "" : message.body;
+  }
+
+  @FieldResolver(() => Channel)
+  channel(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
+    return loaders.channel.channelById.load(message.channelId);
+  }
+
+  @FieldResolver(() => Individual, { nullable: true })
+  author(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
+    return message.authorId ? loaders.individual.individualById.load(message.authorId) : null;
+  }
+
+  @FieldResolver(() => Boolean, { description: "Within the caller's read horizon." })
+  async acknowledged(
+    @Root() message: MessageRow,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<boolean> {
+    const subscription = await loaders.channel.callerSubscriptionByChannelId.load(
+      message.channelId,
+    );
+    const horizon = subscription?.horizonMessageId;
+    return !!horizon && message.id <= horizon;
+  }
+
+  @FieldResolver(() => [Reaction])
+  reactions(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
+    return loaders.message.reactionsByMessageId.load(message.id);
+  }
+
+  @FieldResolver(() => [ReadReceipt], { description: "The subscribers who have read it." })
+  async readReceipts(
+    @Root() message: MessageRow,
+    @Ctx() { loaders }: RequestContext,
+  ): Promise<ReadReceipt[]> {
+    const subscribers = await loaders.channel.subscribersByChannelId.load(message.channelId);
+    return receiptsOf(message, subscribers).read;
+  }
+}
