@@ -42,6 +42,7 @@ import {
 import { ConsentQueueWorker } from "./modules/consent/consent-queue.worker";
 import { ConsentRepository } from "./modules/consent/consent.repository";
 import { ConsentService } from "./modules/consent/consent.service";
+import { createChannelSmsFanOut } from "./modules/text/channel-sms";
 import { TextInboundService } from "./modules/text/text-inbound.service";
 
 function createSmsProvider(config: Config): SmsProvider {
@@ -154,7 +155,12 @@ function createVideoServices(db: Database, config: Config) {
   return { videoChannels, videoEncounters, videoParticipants };
 }
 
-function createMessagingServices(db: Database, core: Core) {
+function createMessagingServices(
+  db: Database,
+  core: Core,
+  text: ReturnType<typeof createTextServices>,
+  logger: Logger,
+) {
   const individuals = new IndividualService(new IndividualRepository(db), core.organizations);
   const individualGroups = new IndividualGroupService(
     db,
@@ -170,7 +176,14 @@ function createMessagingServices(db: Database, core: Core) {
     core.contactPreferences,
   );
   const messageRepository = new MessageRepository(db);
-  const messages = new MessageService(db, messageRepository, channels);
+  const smsFanOut = createChannelSmsFanOut(
+    text.texts,
+    text.textAccounts,
+    channels,
+    individuals,
+    logger,
+  );
+  const messages = new MessageService(db, messageRepository, channels, smsFanOut);
   return {
     individuals,
     individualGroups,
@@ -205,7 +218,7 @@ export function createServices(db: Database, config: Config, logger: Logger) {
     consent: consent.consent,
     ...text,
     ...createVideoServices(db, config),
-    ...createMessagingServices(db, core),
+    ...createMessagingServices(db, core, text, logger),
     workers: [text.textDispatcher, consent.consentQueue],
   };
 }

@@ -43,8 +43,9 @@ export class ChannelService {
   findSubscribersByChannelIds(
     organizationId: string,
     channelIds: readonly string[],
+    executor?: Executor,
   ): Promise<ChannelSubscriberRow[]> {
-    return this.repository.findSubscribersByChannelIds(organizationId, channelIds);
+    return this.repository.findSubscribersByChannelIds(organizationId, channelIds, executor);
   }
 
   findSubscriptions(

@@ -1,4 +1,5 @@
 import type { Caller } from "../../auth/caller";
+import type { Executor } from "../../db/client";
 import type { IndividualRow, NewIndividualRow } from "../../db/schema";
 import { BadUserInputError, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
@@ -38,8 +39,12 @@ export class IndividualService {
     private readonly organizations: OrganizationService,
   ) {}
 
-  findByIds(organizationId: string, ids: readonly string[]): Promise<IndividualRow[]> {
-    return this.repository.findByIds(organizationId, ids);
+  findByIds(
+    organizationId: string,
+    ids: readonly string[],
+    executor?: Executor,
+  ): Promise<IndividualRow[]> {
+    return this.repository.findByIds(organizationId, ids, executor);
   }
 
   /** Every id must be an individual of the caller's organization, else NOT_FOUND naming it. */

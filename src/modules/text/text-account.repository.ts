@@ -61,8 +61,12 @@ export class TextAccountRepository {
     return updated;
   }
 
-  findNumbersByIds(organizationId: string, ids: readonly string[]): Promise<TextNumberRow[]> {
-    return this.db
+  findNumbersByIds(
+    organizationId: string,
+    ids: readonly string[],
+    executor: Executor = this.db,
+  ): Promise<TextNumberRow[]> {
+    return executor
       .select()
       .from(textNumbers)
       .where(

@@ -1,4 +1,5 @@
 import type { Caller } from "../../auth/caller";
+import type { Executor } from "../../db/client";
 import type { TextAccountRow, TextNumberRow, TextUserNumberMapRow } from "../../db/schema";
 import { BadUserInputError, conflictOnDuplicate, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
@@ -161,5 +162,15 @@ export class TextAccountService {
     if (!number.capabilitySms)
       throw new BadUserInputError("input.numberId", "This number cannot send SMS");
     return { account, number };
+  }
+
+  /** A channel's text number, read in the caller's transaction. */
+  async findNumber(
+    executor: Executor,
+    organizationId: string,
+    id: string,
+  ): Promise<TextNumberRow | undefined> {
+    const [number] = await this.repository.findNumbersByIds(organizationId, [id], executor);
+    return number;
   }
 }
