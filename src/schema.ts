@@ -16,6 +16,10 @@ import {
   ConsentResolver,
   ContactPreferenceEventsResolver,
 } from "./modules/consent/consent.resolver";
+import {
+  VideoChannelRelationsResolver,
+  VideoParticipantRelationsResolver,
+} from "./modules/video/video-relations.resolver";
 import { ContactResolver } from "./modules/contact/contact.resolver";
 import { IndividualGroupResolver } from "./modules/individual/individual-group.resolver";
 import { IndividualResolver } from "./modules/individual/individual.resolver";
@@ -32,6 +36,8 @@ import { VideoEncounterResolver } from "./modules/video/video-encounter.resolver
 import { VideoParticipantResolver } from "./modules/video/video-participant.resolver";
 
 const resolvers = [
+  VideoChannelRelationsResolver,
+  VideoParticipantRelationsResolver,
   ContactResolver,
   ContactPreferenceResolver,
   ConsentResolver,
