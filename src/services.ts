@@ -176,6 +176,9 @@ function createMessagingServices(
     core.contactPreferences,
   );
   const messageRepository = new MessageRepository(db);
+  text.texts.useRecipientTimeZones((organizationId, phoneNumber) =>
+    individuals.timeZoneOfPhoneNumber(organizationId, phoneNumber),
+  );
   const smsFanOut = createChannelSmsFanOut(
     text.texts,
     text.textAccounts,

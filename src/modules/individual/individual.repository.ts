@@ -97,4 +97,23 @@ export class IndividualRepository {
       (where) => this.db.$count(individuals, where),
     );
   }
+
+  /** The time zone of an individual reached at this number, when one has it. */
+  async findTimeZoneByPhoneNumber(
+    organizationId: string,
+    phoneNumber: string,
+  ): Promise<string | null> {
+    const [row] = await this.db
+      .select({ timeZone: individuals.timeZone })
+      .from(individuals)
+      .where(
+        and(
+          eq(individuals.organizationId, organizationId),
+          eq(individuals.phoneNumber, phoneNumber),
+          sql`${individuals.timeZone} is not null`,
+        ),
+      )
+      .limit(1);
+    return row?.timeZone ?? null;
+  }
 }

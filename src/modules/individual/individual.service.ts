@@ -125,4 +125,9 @@ export class IndividualService {
     }
     return fields;
   }
+
+  /** For quiet hours: the recipient's own time zone, when an individual with this number has one. */
+  timeZoneOfPhoneNumber(organizationId: string, phoneNumber: string): Promise<string | null> {
+    return this.repository.findTimeZoneByPhoneNumber(organizationId, phoneNumber);
+  }
 }

@@ -103,9 +103,22 @@ export class TextService {
     const now = new Date();
     const organization = await this.organizations.get(organizationId);
     if (!organization?.quietHours) return now;
-    const allowedAt = nextSendingTime(now, recipientTimeZones(null, phoneRegion(target)));
+    const timeZone = await this.recipientTimeZone(organizationId, target);
+    const allowedAt = nextSendingTime(now, recipientTimeZones(timeZone, phoneRegion(target)));
     if (allowedAt > now && !hold) throw new QuietHoursError(allowedAt);
     return allowedAt;
+  }
+
+  /** Set by the messaging module: an individual's own time zone beats their number's region. */
+  private recipientTimeZone: (
+    organizationId: string,
+    phoneNumber: string,
+  ) => Promise<string | null> = async () => null;
+
+  useRecipientTimeZones(
+    lookup: (organizationId: string, phoneNumber: string) => Promise<string | null>,
+  ): void {
+    this.recipientTimeZone = lookup;
   }
 
   /** Lets callers that enqueue inside their own transaction wake the dispatcher after commit. */
