@@ -1,3 +1,4 @@
+import { PollingWorker } from "../../lib/polling-worker";
 import type { Logger } from "../../logger";
 import type { ConsentChange } from "./consent-apply";
 import type { ConsentRepository } from "./consent.repository";
@@ -14,51 +15,16 @@ export interface ConsentQueueOptions {
  * LOCKED under a lease; each request is marked applied in the transaction that applies it, so a
  * restart neither loses one nor applies one twice.
  */
-export class ConsentQueueWorker {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-
+export class ConsentQueueWorker extends PollingWorker {
   constructor(
     private readonly repository: ConsentRepository,
     private readonly consent: ConsentService,
     private readonly logger: Logger,
     private readonly options: ConsentQueueOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), delayMs);
-  }
-
-  private async loop(): Promise<void> {
-    this.timer = null;
-    this.running = this.drain().catch((error: unknown) =>
-      this.logger.error({ err: error }, "consent queue round failed"),
+  ) {
+    super(options.pollIntervalMs, (error) =>
+      logger.error({ err: error }, "consent queue round failed"),
     );
-    await this.running;
-    this.running = null;
-    this.schedule(this.options.pollIntervalMs);
-  }
-
-  async drain(): Promise<void> {
-    while (!this.stopped && (await this.runOnce()) > 0);
   }
 
   async runOnce(): Promise<number> {

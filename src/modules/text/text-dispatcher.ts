@@ -1,4 +1,5 @@
 import type { Executor } from "../../db/client";
+import { PollingWorker } from "../../lib/polling-worker";
 import type { TextRow } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
@@ -34,61 +35,19 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  * Sends ACCEPTED texts through the provider. Any number of instances may run one: rows are
  * claimed with FOR UPDATE SKIP LOCKED under a lease, so a crash loses nothing.
  */
-export class TextDispatcher {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = true;
-  private wakeRequested = false;
-
+export class TextDispatcher extends PollingWorker {
   constructor(
     private readonly db: Executor,
     private readonly repository: TextRepository,
     private readonly provider: SmsProvider,
     private readonly preferences: ContactPreferenceService,
     private readonly onProviderOptOut: ProviderOptOutHandler,
-    private readonly logger: Logger,
+    logger: Logger,
     private readonly options: DispatcherOptions,
-  ) {}
-
-  start(): void {
-    this.stopped = false;
-    this.schedule(0);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  /** Run a round soon (after a commit that accepted texts). */
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) this.wakeRequested = true;
-    else this.schedule(0);
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), delayMs);
-  }
-
-  private async loop(): Promise<void> {
-    this.timer = null;
-    this.running = this.drain().catch((error: unknown) =>
-      this.logger.error({ err: error }, "text dispatch round failed"),
+  ) {
+    super(options.pollIntervalMs, (error) =>
+      logger.error({ err: error }, "text dispatch round failed"),
     );
-    await this.running;
-    this.running = null;
-    const again = this.wakeRequested;
-    this.wakeRequested = false;
-    this.schedule(again ? 0 : this.options.pollIntervalMs);
-  }
-
-  /** Rounds until nothing is due. */
-  async drain(): Promise<void> {
-    while (!this.stopped && (await this.runOnce()) > 0);
   }
 
   /** One round: claim a batch and send it. Answers how many texts were claimed. */
