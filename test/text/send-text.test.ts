@@ -30,6 +30,15 @@ async function readText(id: string): Promise<TextView> {
   return dataOf(await server.gql<{ text: TextView }>(org.tokens.agent, READ, { id })).text;
 }
 
+/** Waits for DELIVERED (generously: the whole suite shares two cores), saying where the text stopped. */
+async function deliveredOrExplain(id: string): Promise<void> {
+  try {
+    await eventually(async () => (await readText(id)).status === "DELIVERED", 30_000);
+  } catch {
+    throw new Error(`text ${id} did not reach DELIVERED: ${JSON.stringify(await readText(id))}`);
+  }
+}
+
 async function send(
   target: string,
   message = "Your appointment is tomorrow at 10:00",
@@ -242,11 +251,11 @@ describe("quiet hours (marketing texts)", () => {
     const held = dataOf(await sendMarketing(asleep!, true)).sendText;
     expect(held.status).toBe("ACCEPTED");
     const allowed = dataOf(await sendMarketing(awake!, true)).sendText;
-    await eventually(async () => (await readText(allowed.id)).status === "DELIVERED");
+    await deliveredOrExplain(allowed.id);
     expect((await readText(held.id)).status).toBe("ACCEPTED");
     expect(stub.messages.some((message) => message.to === asleep)).toBe(false);
     const plain = dataOf(await send(asleep!)).sendText;
-    await eventually(async () => (await readText(plain.id)).status === "DELIVERED");
+    await deliveredOrExplain(plain.id);
     dataOf(
       await server.gql(
         org.tokens.admin,

@@ -10,6 +10,7 @@ import {
   type NewChannelSubscriberRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export interface ChannelListFilter {
   archived?: boolean;
@@ -67,7 +68,7 @@ export class ChannelRepository {
     const [row] = await executor
       .select()
       .from(channels)
-      .where(and(eq(channels.organizationId, organizationId), eq(channels.id, id)))
+      .where(tenantRow(channels, organizationId, id))
       .for("update");
     return row;
   }
@@ -81,7 +82,7 @@ export class ChannelRepository {
     const [updated] = await executor
       .update(channels)
       .set({ ...changes, lastModifiedAt: new Date() })
-      .where(and(eq(channels.organizationId, organizationId), eq(channels.id, id)))
+      .where(tenantRow(channels, organizationId, id))
       .returning();
     return updated;
   }
@@ -321,7 +322,7 @@ export class ChannelRepository {
         lastMessageAt: message.postedAt,
         lastModifiedAt: message.postedAt,
       })
-      .where(and(eq(channels.organizationId, organizationId), eq(channels.id, channelId)));
+      .where(tenantRow(channels, organizationId, channelId));
     const notAuthor = message.authorId
       ? ne(channelSubscribers.individualId, message.authorId)
       : sql`true`;

@@ -6,6 +6,7 @@ import {
   type NewContactPreferenceRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export type ContactPreferenceConditions = Partial<
   Pick<
@@ -35,7 +36,7 @@ export class ContactPreferenceRepository {
     const [row] = await executor
       .select()
       .from(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .for("update");
     return row;
   }
@@ -44,7 +45,7 @@ export class ContactPreferenceRepository {
     const [row] = await this.db
       .select()
       .from(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)));
+      .where(tenantRow(table, organizationId, id));
     return row;
   }
 
@@ -115,7 +116,7 @@ export class ContactPreferenceRepository {
     const [updated] = await executor
       .update(table)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .returning();
     return updated;
   }
@@ -123,7 +124,7 @@ export class ContactPreferenceRepository {
   async delete(organizationId: string, id: string): Promise<boolean> {
     const deleted = await this.db
       .delete(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .returning({ id: table.id });
     return deleted.length > 0;
   }
@@ -193,7 +194,7 @@ export class ContactPreferenceRepository {
     const [updated] = await executor
       .update(table)
       .set({ ...flags, updatedAt: new Date() })
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .returning();
     return updated;
   }

@@ -3,6 +3,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
 import { contacts, type ContactRow, type NewContactRow } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 /** Exact-match conditions; text columns compare case-insensitively. */
 export interface ContactConditions {
@@ -99,7 +100,7 @@ export class ContactRepository {
     const [updated] = await this.db
       .update(table)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .returning();
     return updated;
   }
@@ -107,7 +108,7 @@ export class ContactRepository {
   async delete(organizationId: string, id: string): Promise<boolean> {
     const deleted = await this.db
       .delete(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.id, id)))
+      .where(tenantRow(table, organizationId, id))
       .returning({ id: table.id });
     return deleted.length > 0;
   }

@@ -8,6 +8,7 @@ import {
   type NewIndividualGroupRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export interface GroupMember {
   individualId: string;
@@ -37,7 +38,7 @@ export class IndividualGroupRepository {
     const [updated] = await executor
       .update(individualGroups)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(individualGroups.organizationId, organizationId), eq(individualGroups.id, id)))
+      .where(tenantRow(individualGroups, organizationId, id))
       .returning();
     return updated;
   }

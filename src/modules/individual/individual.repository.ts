@@ -7,6 +7,7 @@ import {
   type NewIndividualRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export interface IndividualListFilter {
   text?: string;
@@ -31,7 +32,7 @@ export class IndividualRepository {
     const [updated] = await this.db
       .update(individuals)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(individuals.organizationId, organizationId), eq(individuals.id, id)))
+      .where(tenantRow(individuals, organizationId, id))
       .returning();
     return updated;
   }

@@ -1,6 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { bulkMessages, type BulkMessageRow, type NewBulkMessageRow } from "../../db/schema";
+import { tenantRow } from "../../db/tenant";
 
 /** Seed 002 messaging-bulk-messages. */
 export class BulkMessageRepository {
@@ -10,7 +10,7 @@ export class BulkMessageRepository {
     const [row] = await this.db
       .select()
       .from(bulkMessages)
-      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)));
+      .where(tenantRow(bulkMessages, organizationId, id));
     return row;
   }
 
@@ -27,7 +27,7 @@ export class BulkMessageRepository {
     const [row] = await executor
       .select()
       .from(bulkMessages)
-      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)))
+      .where(tenantRow(bulkMessages, organizationId, id))
       .for("update");
     return row;
   }
@@ -41,7 +41,7 @@ export class BulkMessageRepository {
     const [updated] = await executor
       .update(bulkMessages)
       .set({ ...changes, lastModifiedAt: new Date() })
-      .where(and(eq(bulkMessages.organizationId, organizationId), eq(bulkMessages.id, id)))
+      .where(tenantRow(bulkMessages, organizationId, id))
       .returning();
     return updated;
   }

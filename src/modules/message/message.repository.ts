@@ -23,6 +23,7 @@ import {
   type ReactionTypeValue,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export interface MessageListFilter {
   channelId: string;
@@ -63,7 +64,7 @@ export class MessageRepository {
     const [row] = await executor
       .select()
       .from(messages)
-      .where(and(eq(messages.organizationId, organizationId), eq(messages.id, id)))
+      .where(tenantRow(messages, organizationId, id))
       .for("update");
     return row as MessageRow | undefined;
   }
@@ -77,7 +78,7 @@ export class MessageRepository {
     const [updated] = await executor
       .update(messages)
       .set({ ...changes, lastModifiedAt: new Date() })
-      .where(and(eq(messages.organizationId, organizationId), eq(messages.id, id)))
+      .where(tenantRow(messages, organizationId, id))
       .returning();
     return updated;
   }

@@ -9,6 +9,7 @@ import {
   type TextUserNumberMapRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export class TextAccountRepository {
   constructor(private readonly db: Executor) {}
@@ -56,7 +57,7 @@ export class TextAccountRepository {
     const [updated] = await this.db
       .update(textNumbers)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(textNumbers.organizationId, organizationId), eq(textNumbers.id, id)))
+      .where(tenantRow(textNumbers, organizationId, id))
       .returning();
     return updated;
   }
@@ -149,7 +150,7 @@ export class TextAccountRepository {
           eq(textUserNumberMaps.userId, userId),
         ),
       )
-      .where(and(eq(textAccounts.organizationId, organizationId), eq(textAccounts.id, accountId)))
+      .where(tenantRow(textAccounts, organizationId, accountId))
       .orderBy(asc(textNumbers.id));
     if (rows.length === 0) return undefined;
     return {

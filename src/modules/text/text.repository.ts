@@ -2,6 +2,7 @@ import { and, eq, getTableColumns, inArray, is, lt, notInArray, or, SQL, sql } f
 import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export interface TextConditions {
   numberId?: string;
@@ -135,11 +136,7 @@ export class TextRepository {
     status: TextStatusValue,
     details: { providerSid?: string; error?: string | null } = {},
   ): Promise<TextRow | undefined> {
-    return this.advance(
-      and(eq(texts.organizationId, organizationId), eq(texts.id, id))!,
-      status,
-      details,
-    );
+    return this.advance(tenantRow(texts, organizationId, id)!, status, details);
   }
 
   /** The same forward-only move, for a text known by the provider's message id. */
@@ -184,6 +181,6 @@ export class TextRepository {
         error,
         lastModifiedAt: new Date(),
       })
-      .where(and(eq(texts.organizationId, organizationId), eq(texts.id, id)));
+      .where(tenantRow(texts, organizationId, id));
   }
 }

@@ -12,6 +12,7 @@ import {
   type VideoCompositionRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 /** Video channels and their compositions. */
 export class VideoChannelRepository {
@@ -49,7 +50,7 @@ export class VideoChannelRepository {
     const [row] = await executor
       .select()
       .from(videoChannels)
-      .where(and(eq(videoChannels.organizationId, organizationId), eq(videoChannels.id, id)))
+      .where(tenantRow(videoChannels, organizationId, id))
       .for("update");
     return row;
   }
@@ -100,7 +101,7 @@ export class VideoChannelRepository {
     const [updated] = await executor
       .update(videoChannels)
       .set({ ...changes, updatedAt: new Date() })
-      .where(and(eq(videoChannels.organizationId, organizationId), eq(videoChannels.id, id)))
+      .where(tenantRow(videoChannels, organizationId, id))
       .returning();
     return updated;
   }

@@ -7,6 +7,7 @@ import {
   type VideoParticipantRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { tenantRow } from "../../db/tenant";
 
 export class VideoParticipantRepository {
   constructor(private readonly db: Executor) {}
@@ -79,9 +80,7 @@ export class VideoParticipantRepository {
     const [updated] = await executor
       .update(videoParticipants)
       .set({ ...changes, lastModifiedAt: new Date() })
-      .where(
-        and(eq(videoParticipants.organizationId, organizationId), eq(videoParticipants.id, id)),
-      )
+      .where(tenantRow(videoParticipants, organizationId, id))
       .returning();
     return updated;
   }
