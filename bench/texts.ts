@@ -4,7 +4,9 @@
  * the Twilio adapter to a local stand-in that reports delivery through the signed status webhook.
  * Prints accepted/s, dispatched/s and the end-to-end p99 from request to DELIVERED.
  */
+import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import pg from "pg";
 import { startApp } from "../src/app";
 import { signToken } from "../src/auth/jwt";
@@ -12,7 +14,7 @@ import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { percentile, runLoad } from "./load-client";
 import { createTextAccountWithNumber } from "../test/helpers/texts";
-import { startTwilioStub, twilioEnv } from "../test/helpers/twilio-stub";
+import { twilioEnv, type TwilioStub } from "../test/helpers/twilio-stub";
 
 const TOTAL = Number(process.env.BENCH_TEXTS ?? 20_000);
 const CLIENTS = 32;
@@ -32,6 +34,23 @@ function requestsFor(inputs: Record<string, unknown>[], perRequest: number) {
   }
   return requests;
 }
+type StubAddress = Pick<TwilioStub, "baseUrl" | "accountSid" | "authToken">;
+
+/** Starts the provider stand-in in its own process (bench/twilio-stub-process.ts). */
+async function startStubProcess(): Promise<{ address: StubAddress; child: ChildProcess }> {
+  const child = fork(new URL("./twilio-stub-process.ts", import.meta.url), {
+    execArgv: ["--import", "tsx"],
+  });
+  const [address] = (await once(child, "message")) as [StubAddress];
+  return { address, child };
+}
+
+async function acceptedByStub(child: ChildProcess): Promise<number> {
+  child.send("count");
+  const [reply] = (await once(child, "message")) as [{ count: number }];
+  return reply.count;
+}
+
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function main(): Promise<void> {
@@ -40,7 +59,7 @@ async function main(): Promise<void> {
   await admin.connect();
   await admin.query(`create database ${name}`);
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
-  const stub = await startTwilioStub();
+  const stub = await startStubProcess();
   const secret = randomBytes(32).toString("hex");
   const app = await startApp(
     loadConfig({
@@ -51,7 +70,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: "warn",
       EXPOSE_SQL_STATEMENT_COUNT: "false",
       RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
-      ...twilioEnv(stub),
+      ...twilioEnv(stub.address),
     }),
   );
   try {
@@ -94,6 +113,7 @@ async function main(): Promise<void> {
     for (const row of rows) latencies.push(Number(row.done) - Number(row.created));
     latencies.sort((a, b) => a - b);
     await pool.end();
+    const providerMessages = await acceptedByStub(stub.child);
     console.log(
       JSON.stringify({
         texts: TOTAL,
@@ -103,14 +123,14 @@ async function main(): Promise<void> {
         dispatchedPerSecond: Math.round(TOTAL / dispatchedSeconds),
         endToEndP50Ms: Math.round(percentile(latencies, 50)),
         endToEndP99Ms: Math.round(percentile(latencies, 99)),
-        providerMessages: stub.messages.length,
+        providerMessages,
       }),
     );
-    if (stub.messages.length !== TOTAL)
-      throw new Error(`provider received ${stub.messages.length} of ${TOTAL}`);
+    if (providerMessages !== TOTAL)
+      throw new Error(`provider received ${providerMessages} of ${TOTAL}`);
   } finally {
     await app.stop();
-    await stub.stop();
+    stub.child.send("stop");
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();
   }

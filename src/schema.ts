@@ -27,6 +27,7 @@ import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { BulkMessageResolver } from "./modules/message/bulk-message.resolver";
 import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
 import { MessageResolver } from "./modules/message/message.resolver";
+import { visibleTo } from "./modules/message/message.service";
 import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
@@ -85,10 +86,7 @@ function referenceResolvers() {
     Message: {
       __resolveReference: byId(async (context, id) => {
         const message = await context.loaders.message.messageById.load(id);
-        // Someone else's draft resolves like a missing message.
-        return message && (!message.draft || message.authorId === context.caller?.individualId)
-          ? message
-          : null;
+        return visibleTo(message, context.caller) ? message : null;
       }),
     },
     Text: {

@@ -15,9 +15,12 @@ export function withStatementTally<T>(tally: StatementTally, run: () => T): T {
   return currentTally.run(tally, run);
 }
 
+/** Transaction control: PGlite runs it outside drizzle's logger, so neither driver counts it. */
+const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
+
 export const statementCountingLogger: Logger = {
-  logQuery() {
+  logQuery(query) {
     const tally = currentTally.getStore();
-    if (tally) tally.statements += 1;
+    if (tally && !TRANSACTION_CONTROL.test(query)) tally.statements += 1;
   },
 };

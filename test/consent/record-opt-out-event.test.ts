@@ -152,6 +152,55 @@ describe("Mutation.recordOptOutEvent: each event type", () => {
     );
     expect(dataOf(organization).organization.doubleOptIn).toBe(false);
   });
+
+  it("an applied opt-in uses up its confirmation: a later STOP needs a new one", async () => {
+    const own = await server.createOrganization();
+    const value = "+14155569998";
+    const deployment = (event: string) => ({
+      event,
+      updateType: "DEPLOYMENT",
+      communicationAttributes: [],
+    });
+    dataOf(await record(server, own, deployment("DOUBLE_OPTIN_ROLLOUT")));
+    dataOf(await record(server, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
+    dataOf(await record(server, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
+    const confirm = () =>
+      record(server, own, smsEvent(value, "OPTIN_TEXT_CONSENT_VIA_MESSAGE_RECEIVED", true));
+    dataOf(await confirm());
+    expect((await flagsOf(server, own, value))?.doNotText).toBe(false);
+
+    dataOf(await record(server, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
+    const unconfirmed = dataOf(await confirm()).recordOptOutEvent;
+    expect(unconfirmed.warnings.map((warning) => warning.warningCode)).toContain(
+      "DOUBLE_OPTIN_CONFIRMATION_REQUIRED",
+    );
+    expect((await flagsOf(server, own, value))?.doNotText).toBe(true);
+  });
+});
+
+describe("Mutation.recordOptOutEvent: statements per event", () => {
+  const statementsFor = async (input: Record<string, unknown>) => {
+    const response = await server.gql(
+      org.tokens.service,
+      `mutation ($departmentId: ID!, $input: OptOutEventInput!) {
+        recordOptOutEvent(departmentId: $departmentId, input: $input) { errors { errorCode } }
+      }`,
+      { departmentId: DEPARTMENT, input },
+    );
+    dataOf(response);
+    return response.extensions?.sqlStatements;
+  };
+
+  // Counted between BEGIN and COMMIT, which the tally does not see.
+  it("a STOP on a known number is lock, append, flag; a repeat appends nothing", async () => {
+    const value = nextPhone();
+    await statementsFor(smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true));
+    const stop = smsEvent(value, "STOP_MESSAGE_RECEIVED", false, { messageId: "count-1" });
+    expect(await statementsFor(stop)).toBe(3);
+    // lock, append (nothing appended), the earlier event
+    expect(await statementsFor(stop)).toBe(3);
+    expect((await flagsOf(server, org, value))?.doNotText).toBe(true);
+  });
 });
 
 describe("Mutation.recordOptOutEvent: idempotency and order", () => {

@@ -152,7 +152,9 @@ export async function startTwilioStub(): Promise<TwilioStub> {
 }
 
 /** Environment that points the app's Twilio adapter at the stub. */
-export function twilioEnv(stub: TwilioStub): Record<string, string> {
+export function twilioEnv(
+  stub: Pick<TwilioStub, "accountSid" | "authToken" | "baseUrl">,
+): Record<string, string> {
   return {
     SMS_PROVIDER: "twilio",
     TWILIO_ACCOUNT_SID: stub.accountSid,

@@ -9,7 +9,12 @@ import type {
 import { newId } from "../../lib/ids";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
-import { decideEffect, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
+import {
+  decideEffect,
+  dependsOnDoubleOptIn,
+  DEPLOYMENT_EVENTS,
+  type OptOutWarning,
+} from "./consent-rules";
 import type { ConsentRepository } from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
@@ -45,6 +50,12 @@ export interface AppliedChange {
 
 const FLAG = { SMS: "doNotText", VOICE: "doNotCall", EMAIL: "doNotEmail" } as const;
 
+const SUPERSEDED: OptOutWarning = {
+  warningCode: "SUPERSEDED",
+  warningDescription:
+    "A newer decision for this channel stands; the event is recorded without effect",
+};
+
 function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): string | null {
   return change.messageId
     ? [change.messageId, change.event, attribute.channel, attribute.contact].join("|")
@@ -65,32 +76,19 @@ export class ConsentLedger {
 
   async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
     if (DEPLOYMENT_EVENTS.has(change.event)) return this.applyDeploymentSwitch(tx, change);
-    const organization = await this.organizations.lockForConsentChange(tx, change.organizationId);
-    const doubleOptIn = organization?.doubleOptIn ?? false;
-    const keys = change.attributes.map((attribute) => idempotencyKey(change, attribute));
-    const repeated = await this.repository.findByIdempotencyKeys(
-      tx,
-      change.organizationId,
-      keys.filter((key): key is string => key !== null),
+    // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
+    const needsSwitch = change.attributes.some((attribute) =>
+      dependsOnDoubleOptIn(change.event, attribute.okToCommunicate),
     );
+    const organization = needsSwitch
+      ? await this.organizations.lockForConsentChange(tx, change.organizationId)
+      : undefined;
+    const doubleOptIn = organization?.doubleOptIn ?? false;
     const result: AppliedChange = { warnings: [], events: [], preferences: [] };
     // A fixed lock order keeps two requests over the same values from deadlocking.
-    const order = change.attributes
-      .map((_, index) => index)
-      .sort((a, b) => change.attributes[a].contact.localeCompare(change.attributes[b].contact));
-    for (const index of order) {
-      const attribute = change.attributes[index];
-      const earlier = repeated.find((event) => event.idempotencyKey === keys[index]);
-      const applied = earlier
-        ? {
-            event: earlier,
-            preference: await this.preferences.lockExisting(
-              tx,
-              change.organizationId,
-              attribute.contact,
-            ),
-          }
-        : await this.applyAttribute(tx, change, attribute, keys[index], doubleOptIn);
+    const ordered = [...change.attributes].sort((a, b) => a.contact.localeCompare(b.contact));
+    for (const attribute of ordered) {
+      const applied = await this.applyAttribute(tx, change, attribute, doubleOptIn);
       result.events.push(applied.event);
       result.warnings.push(...applied.event.warnings);
       if (
@@ -107,10 +105,9 @@ export class ConsentLedger {
     tx: Executor,
     change: ConsentChange,
     attribute: NormalizedAttribute,
-    key: string | null,
     doubleOptIn: boolean,
   ): Promise<{ event: ConsentEventRow; preference: ContactPreferenceRow | undefined }> {
-    const { organizationId, effectiveAt } = change;
+    const { organizationId } = change;
     const { contact, channel } = attribute;
     const flag = FLAG[channel];
     // Only a confirming reply under double opt-in depends on a pending request.
@@ -122,69 +119,42 @@ export class ConsentLedger {
       doubleOptIn,
       confirmationPending: pending?.reason === "CONFIRMATION",
     });
-    const warnings = [...decision.warnings];
+    const decides = decision.effect === "OPT_OUT" || decision.effect === "OPT_IN";
     let preference = await this.preferences.lockExisting(tx, organizationId, contact);
     let effect: ConsentEventRow["effect"] = "NONE";
-    let previous = preference ? preference[flag] : null;
-    let next = previous;
-
+    let next = preference ? preference[flag] : null;
     if (decision.effect === "OPT_OUT" || decision.effect === "OPT_IN") {
       preference ??= (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
-      previous = preference[flag];
       effect = decision.effect;
-      const later = await this.repository.hasLaterDecision(
-        tx,
-        organizationId,
-        contact,
-        channel,
-        effectiveAt,
-      );
-      if (later) {
-        next = preference[flag];
-        warnings.push({
-          warningCode: "SUPERSEDED",
-          warningDescription:
-            "A newer decision for this channel stands; the event is recorded without effect",
-        });
-      } else {
-        next = decision.effect === "OPT_OUT";
-      }
+      next = decision.effect === "OPT_OUT";
     } else if (decision.effect === "CREATE" && !preference) {
       preference = (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
       effect = "CREATED";
       next = !attribute.okToCommunicate;
     }
-
-    const event = await this.repository.appendEvent(tx, {
-      organizationId,
-      id: newId(),
-      departmentId: change.departmentId,
-      eventType: change.event,
-      updateType: change.updateType,
-      channel,
-      contact,
-      rawValue: attribute.rawValue,
-      okToCommunicate: attribute.okToCommunicate,
-      effect,
-      previousOptedOut: previous,
-      newOptedOut: next,
-      source: change.source,
-      actorUserId: change.actorUserId,
-      apiCallSource: change.apiCallSource,
-      customerId: attribute.customerId ?? change.customerId,
-      messageId: change.messageId,
-      inboundText: change.inboundText,
-      warnings,
-      effectiveAt,
-      idempotencyKey: key,
-    });
-    if (preference && next !== null && next !== preference[flag]) {
-      preference = await this.preferences.setFlags(tx, organizationId, preference.id, {
-        [flag]: next,
-      });
+    const previous = preference ? preference[flag] : null;
+    const key = idempotencyKey(change, attribute);
+    const event = await this.repository.appendOnce(
+      tx,
+      this.eventRow(change, attribute, {
+        effect,
+        previous,
+        next,
+        warnings: decision.warnings,
+        key,
+      }),
+      decides ? { previous, next: next!, superseded: SUPERSEDED } : null,
+      decision.effect === "OPT_IN",
+    );
+    if (!event) {
+      // A repeat changes nothing and answers what the first time recorded.
+      const earlier = await this.repository.findByIdempotencyKey(tx, organizationId, key!);
+      return { event: earlier!, preference };
     }
-    if (decision.effect === "OPT_IN" && next === false) {
-      await this.repository.clearPendingOptIn(tx, organizationId, contact, channel);
+    if (preference && event.newOptedOut !== null && event.newOptedOut !== preference[flag]) {
+      preference = await this.preferences.setFlags(tx, organizationId, preference.id, {
+        [flag]: event.newOptedOut,
+      });
     }
     if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
       const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
@@ -197,6 +167,42 @@ export class ConsentLedger {
       });
     }
     return { event, preference };
+  }
+
+  private eventRow(
+    change: ConsentChange,
+    attribute: NormalizedAttribute,
+    outcome: {
+      effect: ConsentEventRow["effect"];
+      previous: boolean | null;
+      next: boolean | null;
+      warnings: OptOutWarning[];
+      key: string | null;
+    },
+  ) {
+    return {
+      organizationId: change.organizationId,
+      id: newId(),
+      departmentId: change.departmentId,
+      eventType: change.event,
+      updateType: change.updateType,
+      channel: attribute.channel,
+      contact: attribute.contact,
+      rawValue: attribute.rawValue,
+      okToCommunicate: attribute.okToCommunicate,
+      effect: outcome.effect,
+      previousOptedOut: outcome.previous,
+      newOptedOut: outcome.next,
+      source: change.source,
+      actorUserId: change.actorUserId,
+      apiCallSource: change.apiCallSource,
+      customerId: attribute.customerId ?? change.customerId,
+      messageId: change.messageId,
+      inboundText: change.inboundText,
+      warnings: outcome.warnings,
+      effectiveAt: change.effectiveAt,
+      idempotencyKey: outcome.key,
+    };
   }
 
   private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {

@@ -34,6 +34,14 @@ export const DEPLOYMENT_EVENTS = new Set<OptOutEventTypeValue>([
   "DOUBLE_OPTIN_ROLLBACK",
 ]);
 
+/** Whether an attribute's effect depends on the organization's double opt-in switch. */
+export function dependsOnDoubleOptIn(
+  event: OptOutEventTypeValue,
+  okToCommunicate: boolean,
+): boolean {
+  return OPT_IN_EVENTS.has(event) && okToCommunicate;
+}
+
 function contradiction(event: OptOutEventTypeValue, okToCommunicate: boolean): OptOutWarning {
   return {
     warningCode: "CONTRADICTORY_ATTRIBUTE",

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   consentEvents,
@@ -9,7 +9,18 @@ import {
   type NewConsentEventRow,
   type QueuedOptOutRequestRow,
 } from "../../db/schema";
+import type { OptOutWarning } from "./consent-rules";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+
+/** An event about one value and channel (every event but a deployment switch). */
+type LedgerAttributeRow = NewConsentEventRow & { contact: string; channel: CommunicationTypeValue };
+
+/** A state-changing event's flag before and after, and the warning it carries when superseded. */
+interface DecisionOutcome {
+  previous: boolean | null;
+  next: boolean;
+  superseded: OptOutWarning;
+}
 
 /** The only code that touches the ledger: it inserts and reads, never updates or deletes. */
 export class ConsentRepository {
@@ -20,33 +31,113 @@ export class ConsentRepository {
     return created;
   }
 
-  findByIdempotencyKeys(
+  /**
+   * Appends an attribute's event in one statement. A repeat (its idempotency key is already in
+   * the ledger) appends nothing and answers undefined. With an `outcome`, the event settles it
+   * against the ledger as it stands once the caller holds the preference's lock: when a decision
+   * for the value and channel takes effect later, the flag stays at `previous` and the event
+   * carries `superseded`. With `clearPending`, an applied opt-in also ends a pending request.
+   */
+  async appendOnce(
+    executor: Executor,
+    row: LedgerAttributeRow,
+    outcome: DecisionOutcome | null,
+    clearPending: boolean,
+  ): Promise<ConsentEventRow | undefined> {
+    const insert = outcome
+      ? this.insertSettled(executor, row, outcome, clearPending)
+      : executor.insert(consentEvents).values(row);
+    const [created] = await insert
+      .onConflictDoNothing({
+        target: [consentEvents.organizationId, consentEvents.idempotencyKey],
+        where: sql`${consentEvents.idempotencyKey} is not null`,
+      })
+      .returning();
+    return created;
+  }
+
+  private insertSettled(
+    executor: Executor,
+    row: LedgerAttributeRow,
+    outcome: DecisionOutcome,
+    clearPending: boolean,
+  ) {
+    // A CTE, so the statement builds and runs the later-decision lookup once, not three times.
+    const laterDecision = this.laterDecision(
+      row.organizationId,
+      row.contact,
+      row.channel,
+      row.effectiveAt,
+    );
+    const decidedLater = executor
+      .$with("decided_later", { later: sql<boolean>`later` })
+      .as(sql`select exists (${laterDecision}) as later`);
+    const later = sql`(select later from ${decidedLater})`;
+    const warnings = row.warnings ?? [];
+    const settled = {
+      ...row,
+      newOptedOut: sql`case when ${later} then ${outcome.previous}::boolean else ${outcome.next}::boolean end`,
+      warnings: sql`case when ${later} then ${JSON.stringify([...warnings, outcome.superseded])}::jsonb else ${JSON.stringify(warnings)}::jsonb end`,
+    };
+    const ctes = clearPending
+      ? [decidedLater, this.clearPendingUnlessLater(executor, row, later)]
+      : [decidedLater];
+    return executor
+      .with(...ctes)
+      .insert(consentEvents)
+      .values(settled);
+  }
+
+  private clearPendingUnlessLater(executor: Executor, row: LedgerAttributeRow, later: SQL) {
+    const repeat = row.idempotencyKey
+      ? sql`exists (select 1 from ${consentEvents} where ${and(
+          eq(consentEvents.organizationId, row.organizationId),
+          eq(consentEvents.idempotencyKey, row.idempotencyKey),
+        )})`
+      : sql`false`;
+    return executor.$with("cleared_pending_opt_in").as(
+      executor
+        .delete(pendingOptIns)
+        .where(
+          and(
+            eq(pendingOptIns.organizationId, row.organizationId),
+            eq(pendingOptIns.contact, row.contact),
+            eq(pendingOptIns.channel, row.channel),
+            sql`not ${later}`,
+            sql`not ${repeat}`,
+          ),
+        )
+        .returning({ contact: pendingOptIns.contact }),
+    );
+  }
+
+  /** The earlier event a repeated request stands for. */
+  async findByIdempotencyKey(
     executor: Executor,
     organizationId: string,
-    keys: string[],
-  ): Promise<ConsentEventRow[]> {
-    if (keys.length === 0) return Promise.resolve([]);
-    return executor
+    key: string,
+  ): Promise<ConsentEventRow | undefined> {
+    const [row] = await executor
       .select()
       .from(consentEvents)
       .where(
         and(
           eq(consentEvents.organizationId, organizationId),
-          inArray(consentEvents.idempotencyKey, keys),
+          eq(consentEvents.idempotencyKey, key),
         ),
       );
+    return row;
   }
 
-  /** Whether a state-changing event for this value and channel takes effect after `effectiveAt`. */
-  async hasLaterDecision(
-    executor: Executor,
+  /** State-changing events for this value and channel that take effect after `effectiveAt`. */
+  private laterDecision(
     organizationId: string,
     contact: string,
     channel: CommunicationTypeValue,
     effectiveAt: Date,
-  ): Promise<boolean> {
-    const [row] = await executor
-      .select({ id: consentEvents.id })
+  ) {
+    return this.db
+      .select({ one: sql`1` })
       .from(consentEvents)
       .where(
         and(
@@ -56,9 +147,7 @@ export class ConsentRepository {
           inArray(consentEvents.effect, ["OPT_OUT", "OPT_IN", "CREATED"]),
           gt(consentEvents.effectiveAt, effectiveAt),
         ),
-      )
-      .limit(1);
-    return row !== undefined;
+      );
   }
 
   /** The event that decides a value's channel now: the latest state-changing one by effective time. */
@@ -140,23 +229,6 @@ export class ConsentRepository {
         ),
       );
     return row;
-  }
-
-  async clearPendingOptIn(
-    executor: Executor,
-    organizationId: string,
-    contact: string,
-    channel: CommunicationTypeValue,
-  ) {
-    await executor
-      .delete(pendingOptIns)
-      .where(
-        and(
-          eq(pendingOptIns.organizationId, organizationId),
-          eq(pendingOptIns.contact, contact),
-          eq(pendingOptIns.channel, channel),
-        ),
-      );
   }
 
   async enqueueRequest(row: typeof queuedOptOutRequests.$inferInsert): Promise<void> {

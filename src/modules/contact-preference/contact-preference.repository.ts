@@ -176,13 +176,15 @@ export class ContactPreferenceRepository {
     contact: string,
     id: string,
   ): Promise<{ row: ContactPreferenceRow; created: boolean }> {
-    const inserted = await executor
+    // A row this transaction inserted is already its own until commit: no second lock is needed.
+    const [inserted] = await executor
       .insert(table)
       .values({ organizationId, id, contact, createdAt: new Date() })
       .onConflictDoNothing({ target: [table.organizationId, table.contact] })
-      .returning({ id: table.id });
+      .returning();
+    if (inserted) return { row: inserted, created: true };
     const row = await this.findByContactForUpdate(executor, organizationId, contact);
-    return { row: row!, created: inserted.length > 0 };
+    return { row: row!, created: false };
   }
 
   async updateFlags(

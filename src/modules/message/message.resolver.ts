@@ -18,6 +18,7 @@ import { Channel } from "../channel/channel.type";
 import { Individual } from "../individual/individual.type";
 import { PostMessageInput, UpdateMessageInput } from "./message.input";
 import { Message, MessageReceipts, Reaction, ReadReceipt } from "./message.type";
+import { visibleTo } from "./message.service";
 import { receiptsOf } from "./receipts";
 
 @Resolver(() => Message)
@@ -30,7 +31,7 @@ export class MessageResolver {
     @Arg("id", () => ID) id: string,
   ) {
     const message = await loaders.message.messageById.load(parseId(id));
-    return message && (!message.draft || message.authorId === caller.individualId) ? message : null;
+    return visibleTo(message, caller) ? message : null;
   }
 
   @Authorized()

@@ -21,6 +21,14 @@ export type SmsFanOut = (
   post: { caller: Caller; channel: ChannelRow; message: MessageRow },
 ) => Promise<void>;
 
+/** Someone else's draft is invisible: it answers like a missing message, wherever it is asked for. */
+export function visibleTo(
+  message: MessageRow | null | undefined,
+  caller: Pick<Caller, "individualId"> | null,
+): message is MessageRow {
+  return message != null && (!message.draft || message.authorId === caller?.individualId);
+}
+
 export interface PostOptions {
   draft: boolean;
   autoAck: boolean;
@@ -48,9 +56,7 @@ export class MessageService {
       [parseId(id, field)],
       executor,
     );
-    if (!row || (row.draft && row.authorId !== caller.individualId)) {
-      throw new NotFoundError("Message", id);
-    }
+    if (!visibleTo(row, caller)) throw new NotFoundError("Message", id);
     return row;
   }
 
