@@ -119,6 +119,36 @@ export function runLoadFor(
   return runWorker({ url, token, requests, clients, durationMs: seconds * 1000 });
 }
 
+/**
+ * Packs `perRequest` calls of one mutation into each request as aliases (`m0: …, m1: …`), each
+ * with its own input variable; `shared` variables are declared once per request.
+ */
+export function aliasedMutations(
+  inputs: Record<string, unknown>[],
+  perRequest: number,
+  call: {
+    inputType: string;
+    field: (inputVariable: string) => string;
+    shared?: { declarations: string; variables: Record<string, unknown> };
+  },
+): LoadRequest[] {
+  const requests: LoadRequest[] = [];
+  for (let start = 0; start < inputs.length; start += perRequest) {
+    const chunk = inputs.slice(start, start + perRequest);
+    const declarations = [
+      ...(call.shared ? [call.shared.declarations] : []),
+      ...chunk.map((_, index) => `$i${index}: ${call.inputType}`),
+    ].join(", ");
+    const fields = chunk.map((_, index) => `m${index}: ${call.field(`$i${index}`)}`).join(" ");
+    const variables = {
+      ...call.shared?.variables,
+      ...Object.fromEntries(chunk.map((input, index) => [`i${index}`, input])),
+    };
+    requests.push({ query: `mutation (${declarations}) { ${fields} }`, variables });
+  }
+  return requests;
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }

@@ -12,7 +12,7 @@ import { startApp } from "../src/app";
 import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
-import { percentile, runLoad } from "./load-client";
+import { aliasedMutations, percentile, runLoad } from "./load-client";
 import { createTextAccountWithNumber } from "../test/helpers/texts";
 import { twilioEnv, type TwilioStub } from "../test/helpers/twilio-stub";
 
@@ -21,19 +21,6 @@ const CLIENTS = 32;
 /** sendText calls per HTTP request: 1, or several aliased mutations in one document (BENCH_PER_REQUEST). */
 const PER_REQUEST = Number(process.env.BENCH_PER_REQUEST ?? 1);
 
-function requestsFor(inputs: Record<string, unknown>[], perRequest: number) {
-  const requests = [];
-  for (let start = 0; start < inputs.length; start += perRequest) {
-    const chunk = inputs.slice(start, start + perRequest);
-    const variables = Object.fromEntries(chunk.map((input, index) => [`i${index}`, input]));
-    const declarations = chunk.map((_, index) => `$i${index}: SendTextInput!`).join(", ");
-    const fields = chunk
-      .map((_, index) => `t${index}: sendText(input: $i${index}) { id }`)
-      .join(" ");
-    requests.push({ query: `mutation (${declarations}) { ${fields} }`, variables });
-  }
-  return requests;
-}
 type StubAddress = Pick<TwilioStub, "baseUrl" | "accountSid" | "authToken">;
 
 /** Starts the provider stand-in in its own process (bench/twilio-stub-process.ts). */
@@ -91,7 +78,10 @@ async function main(): Promise<void> {
       target: `+1415${String(5_000_000 + (index % 1000))}`,
       message: `Reminder ${index}`,
     }));
-    const requests = requestsFor(inputs, PER_REQUEST);
+    const requests = aliasedMutations(inputs, PER_REQUEST, {
+      inputType: "SendTextInput!",
+      field: (input) => `sendText(input: ${input}) { id }`,
+    });
     const started = performance.now();
     const load = await runLoad(app.server.url, token, requests, CLIENTS);
     const latencies: number[] = [];

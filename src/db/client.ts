@@ -6,6 +6,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import pg from "pg";
 import * as schema from "./schema";
+import { prepareStatementsByText } from "./named-statements";
 import { statementCountingLogger } from "./statement-count";
 
 export type Schema = typeof schema;
@@ -43,6 +44,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     // An idle client that loses its connection (server restart, failover) is dropped from the
     // pool; without a listener that 'error' event would end the process.
     pool.on("error", () => undefined);
+    prepareStatementsByText(pool);
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
     return { db, kind: "postgres", pool, pglite: null, close: () => pool.end() };
   }
