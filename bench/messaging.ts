@@ -11,11 +11,14 @@ import { startApp, type App } from "../src/app";
 import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { seedMessaging } from "../test/helpers/messaging-seed";
+import { withCpuProfile } from "./cpu-profile";
 import { percentile, runLoadFor, type LoadRequest } from "./load-client";
 
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 2_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
+/** A path prefix: writes a CPU profile of each timed scenario (`<prefix>.0.cpuprofile`, …). */
+const PROFILE = process.env.BENCH_PROFILE;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 const INBOX = `query { inbox(first: 50) { nodes { id name subscribers { individual { firstName } }
@@ -90,23 +93,12 @@ async function main(): Promise<void> {
         seed.channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
       ],
     ];
-    counting = await start(databaseUrl, secret, true);
-    const statements = [];
-    for (const [, requests] of scenarios) {
-      statements.push(await countStatements(counting.server.url, token, requests[0]));
-    }
-    await counting.stop();
-    counting = undefined;
-
-    const results = [];
-    for (const [index, [label, requests]] of scenarios.entries()) {
+    const results: { scenario: string; [figure: string]: unknown }[] = [];
+    for (const [label, requests] of scenarios) {
       await runLoadFor(app.server.url, token, requests, CLIENTS, 2);
-      const { latencies, seconds } = await runLoadFor(
-        app.server.url,
-        token,
-        requests,
-        CLIENTS,
-        SECONDS,
+      const profile = PROFILE ? `${PROFILE}.${results.length}.cpuprofile` : undefined;
+      const { latencies, seconds } = await withCpuProfile(profile, () =>
+        runLoadFor(app.server.url, token, requests, CLIENTS, SECONDS),
       );
       latencies.sort((a, b) => a - b);
       results.push({
@@ -115,8 +107,14 @@ async function main(): Promise<void> {
         requestsPerSecond: Math.round(latencies.length / seconds),
         p50Ms: Number(percentile(latencies, 50).toFixed(1)),
         p99Ms: Number(percentile(latencies, 99).toFixed(1)),
-        sqlStatementsPerRequest: statements[index],
       });
+    }
+    // Counted after the timed runs: once AsyncLocalStorage has run, Node 20 keeps promise hooks
+    // on for the whole process, which would slow the measured app too.
+    counting = await start(databaseUrl, secret, true);
+    for (const [index, [, requests]] of scenarios.entries()) {
+      const statements = await countStatements(counting.server.url, token, requests[0]);
+      results[index] = { ...results[index], sqlStatementsPerRequest: statements };
     }
     console.log(
       JSON.stringify(
