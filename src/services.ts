@@ -114,8 +114,10 @@ function createTextServices(
     logger,
     {
       ...DEFAULT_DISPATCHER_OPTIONS,
-      statusCallbackUrl: (organizationId) =>
-        publicUrl.origin ? `${publicUrl.origin}/webhooks/twilio/${organizationId}/status` : null,
+      statusCallbackUrl: (organizationId, textId) =>
+        publicUrl.origin
+          ? `${publicUrl.origin}/webhooks/twilio/${organizationId}/status?text=${textId}`
+          : null,
     },
   );
   const texts = new TextService(

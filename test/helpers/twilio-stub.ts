@@ -23,6 +23,11 @@ export interface TwilioStub {
   failNext: number;
   /** Whether accepted messages are reported sent and delivered through the status callback. */
   reportDelivery: boolean;
+  /**
+   * Report sent and delivered before answering the send, as a fast provider may: the callbacks
+   * then reach the app before it has learnt the message's sid.
+   */
+  reportBeforeAnswer: boolean;
   /** Posts a signed status callback, as Twilio would. */
   callback(url: string, params: Record<string, string>): Promise<number>;
   stop(): Promise<void>;
@@ -55,6 +60,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     unsubscribed: new Set<string>(),
     failNext: 0,
     reportDelivery: true,
+    reportBeforeAnswer: false,
   };
 
   async function callback(url: string, params: Record<string, string>): Promise<number> {
@@ -103,6 +109,24 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       statusCallback: form.get("StatusCallback"),
     };
     stub.messages.push(message);
+    const report = async () => {
+      if (!stub.reportDelivery || !message.statusCallback) return;
+      const base = {
+        MessageSid: message.sid,
+        AccountSid: accountSid,
+        From: message.from,
+        To: message.to,
+        ApiVersion: "2010-04-01",
+      };
+      for (const status of ["sent", "delivered"]) {
+        await callback(message.statusCallback, {
+          ...base,
+          MessageStatus: status,
+          SmsStatus: status,
+        }).catch(() => 0);
+      }
+    };
+    if (stub.reportBeforeAnswer) await report();
     json(res, 201, {
       sid: message.sid,
       account_sid: accountSid,
@@ -118,27 +142,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       error_message: null,
       uri: `/2010-04-01/Accounts/${accountSid}/Messages/${message.sid}.json`,
     });
-    if (stub.reportDelivery && message.statusCallback) {
-      const base = {
-        MessageSid: message.sid,
-        AccountSid: accountSid,
-        From: message.from,
-        To: message.to,
-        ApiVersion: "2010-04-01",
-      };
-      setTimeout(async () => {
-        await callback(message.statusCallback!, {
-          ...base,
-          MessageStatus: "sent",
-          SmsStatus: "sent",
-        }).catch(() => 0);
-        await callback(message.statusCallback!, {
-          ...base,
-          MessageStatus: "delivered",
-          SmsStatus: "delivered",
-        }).catch(() => 0);
-      }, 5);
-    }
+    if (!stub.reportBeforeAnswer) setTimeout(() => void report(), 5);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;

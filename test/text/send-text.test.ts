@@ -93,7 +93,9 @@ describe("Mutation.sendText", () => {
       from: "+14155550000",
       body: "Your appointment is tomorrow at 10:00",
     });
-    expect(sent?.statusCallback).toBe(`${server.origin}/webhooks/twilio/${org.id}/status`);
+    expect(sent?.statusCallback).toBe(
+      `${server.origin}/webhooks/twilio/${org.id}/status?text=${accepted.id}`,
+    );
   });
 
   it("answers OPTED_OUT for a target that said stop, writes nothing and sends nothing", async () => {
@@ -187,6 +189,35 @@ describe("status callback webhook", () => {
     expect(await stub.callback(url, params)).toBe(204);
     expect(await stub.callback(url, { ...params, MessageStatus: "delivered" })).toBe(204);
     expect((await readText(accepted.id)).status).toBe("DELIVERED");
+  });
+
+  it("follows callbacks that arrive before the provider's answer: the callback URL names the text", async () => {
+    stub.reportBeforeAnswer = true;
+    try {
+      const accepted = dataOf(await send("+14155550107")).sendText;
+      await deliveredOrExplain(accepted.id);
+      const sid = stub.messages.find((message) => message.to === "+14155550107")!.sid;
+      expect((await readText(accepted.id)).providerSid).toBe(sid);
+    } finally {
+      stub.reportBeforeAnswer = false;
+    }
+  });
+
+  it("does not let a callback naming one text move it with another message's sid", async () => {
+    const first = dataOf(await send("+14155550108")).sendText;
+    await deliveredOrExplain(first.id);
+    const second = dataOf(await send("+14155550109")).sendText;
+    await deliveredOrExplain(second.id);
+    const url = `${server.origin}/webhooks/twilio/${org.id}/status?text=${first.id}`;
+    const otherSid = (await readText(second.id)).providerSid!;
+    const params = {
+      MessageSid: otherSid,
+      MessageStatus: "undelivered",
+      AccountSid: stub.accountSid,
+    };
+    expect(await stub.callback(url, params)).toBe(404);
+    expect((await readText(first.id)).status).toBe("DELIVERED");
+    expect((await readText(second.id)).status).toBe("DELIVERED");
   });
 });
 

@@ -12,8 +12,8 @@ export interface DispatcherOptions {
   /** How long a claim lasts: a text whose claimer died is sent by another instance after this. */
   leaseMs: number;
   maxAttempts: number;
-  /** The status callback URL the provider should call for texts of this organization. */
-  statusCallbackUrl(organizationId: string): string | null;
+  /** The status callback URL the provider should call for this text. */
+  statusCallbackUrl(organizationId: string, textId: string): string | null;
 }
 
 /** Called when the provider refuses a recipient who unsubscribed (Twilio 21610). */
@@ -89,7 +89,7 @@ export class TextDispatcher extends PollingWorker {
       from: text.from ?? "",
       to: text.target,
       body: text.message,
-      statusCallbackUrl: this.options.statusCallbackUrl(text.organizationId),
+      statusCallbackUrl: this.options.statusCallbackUrl(text.organizationId, text.id),
     });
     if (result.outcome === "accepted") {
       await this.repository.advanceStatus(text.organizationId, text.id, result.status, {

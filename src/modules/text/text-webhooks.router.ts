@@ -79,9 +79,15 @@ export function createTextWebhooksRouter(
         const error = params.ErrorCode
           ? `${params.ErrorCode}: ${params.ErrorMessage ?? "provider error"}`
           : null;
+        // The dispatcher names the text in the callback URL (covered by the signature).
+        const textId = typeof req.query.text === "string" ? req.query.text.toLowerCase() : null;
+        if (textId !== null && !isUuid(textId)) {
+          res.status(404).type("text/plain").send("unknown message");
+          return;
+        }
         await texts.recordProviderStatus(
           req.params.organizationId.toLowerCase(),
-          params.MessageSid,
+          { sid: params.MessageSid, textId },
           status,
           error,
         );

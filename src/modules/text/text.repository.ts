@@ -1,4 +1,16 @@
-import { and, eq, getTableColumns, inArray, is, lt, notInArray, or, SQL, sql } from "drizzle-orm";
+import {
+  and,
+  eq,
+  getTableColumns,
+  inArray,
+  is,
+  isNull,
+  lt,
+  notInArray,
+  or,
+  SQL,
+  sql,
+} from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
@@ -13,6 +25,22 @@ export interface TextConditions {
 
 /** Statuses after which nothing moves a text any more. */
 const FINAL_STATUSES: TextStatusValue[] = ["DELIVERED", "UNDELIVERED", "FAILED", "RECEIVED"];
+
+/** How a provider's callback names a text: its message id, and our id when the callback URL has it. */
+export interface ProviderMessageRef {
+  sid: string;
+  textId: string | null;
+}
+
+function providerMessageMatch(organizationId: string, message: ProviderMessageRef): SQL {
+  if (!message.textId) {
+    return and(eq(texts.organizationId, organizationId), eq(texts.providerSid, message.sid))!;
+  }
+  return and(
+    tenantRow(texts, organizationId, message.textId),
+    or(isNull(texts.providerSid), eq(texts.providerSid, message.sid)),
+  )!;
+}
 
 export class TextRepository {
   constructor(private readonly db: Executor) {}
@@ -64,11 +92,14 @@ export class TextRepository {
       .where(and(eq(texts.organizationId, organizationId), inArray(texts.id, [...ids])));
   }
 
-  async findByProviderSid(organizationId: string, sid: string): Promise<TextRow | undefined> {
+  async findByProviderMessage(
+    organizationId: string,
+    message: ProviderMessageRef,
+  ): Promise<TextRow | undefined> {
     const [row] = await this.db
       .select()
       .from(texts)
-      .where(and(eq(texts.organizationId, organizationId), eq(texts.providerSid, sid)));
+      .where(providerMessageMatch(organizationId, message));
     return row;
   }
 
@@ -139,18 +170,21 @@ export class TextRepository {
     return this.advance(tenantRow(texts, organizationId, id)!, status, details);
   }
 
-  /** The same forward-only move, for a text known by the provider's message id. */
-  advanceStatusByProviderSid(
+  /**
+   * The same forward-only move, for the text a provider's callback names: by its message id, or
+   * by our id from the callback URL while that message id is not stored yet (a fast provider can
+   * report before the dispatcher has its answer). The message id is stored on the way.
+   */
+  advanceStatusByProviderMessage(
     organizationId: string,
-    providerSid: string,
+    message: ProviderMessageRef,
     status: TextStatusValue,
     details: { error?: string | null } = {},
   ): Promise<TextRow | undefined> {
-    const match = and(
-      eq(texts.organizationId, organizationId),
-      eq(texts.providerSid, providerSid),
-    )!;
-    return this.advance(match, status, details);
+    return this.advance(providerMessageMatch(organizationId, message), status, {
+      ...details,
+      providerSid: message.sid,
+    });
   }
 
   private async advance(

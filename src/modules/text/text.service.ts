@@ -11,7 +11,7 @@ import type { ContactPreferenceService } from "../contact-preference/contact-pre
 import type { OrganizationService } from "../organization/organization.service";
 import type { TextAccountService } from "./text-account.service";
 import type { SendTextInput, TextFilter } from "./text.input";
-import type { TextConditions, TextRepository } from "./text.repository";
+import type { ProviderMessageRef, TextConditions, TextRepository } from "./text.repository";
 
 /** Ten concatenated SMS segments. */
 const MESSAGE_MAX = 1600;
@@ -154,21 +154,21 @@ export class TextService {
   /** A provider status report, by the provider's message id; forward moves only. */
   async recordProviderStatus(
     organizationId: string,
-    providerSid: string,
+    message: ProviderMessageRef,
     status: TextStatusValue,
     error: string | null,
   ) {
     const details = error ? { error } : {};
-    const moved = await this.repository.advanceStatusByProviderSid(
+    const moved = await this.repository.advanceStatusByProviderMessage(
       organizationId,
-      providerSid,
+      message,
       status,
       details,
     );
     if (moved) return moved;
     // Not moved: a repeat or a late report (ignored), unless the message is not ours at all.
-    const text = await this.repository.findByProviderSid(organizationId, providerSid);
-    if (!text) throw new NotFoundError("Text", providerSid);
+    const text = await this.repository.findByProviderMessage(organizationId, message);
+    if (!text) throw new NotFoundError("Text", message.sid);
     return text;
   }
 
