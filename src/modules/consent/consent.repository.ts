@@ -22,6 +22,16 @@ interface DecisionOutcome {
   superseded: OptOutWarning;
 }
 
+const byIdempotencyKey = (organizationId: string, key: string) =>
+  and(eq(consentEvents.organizationId, organizationId), eq(consentEvents.idempotencyKey, key));
+
+const pendingFor = (organizationId: string, contact: string, channel: CommunicationTypeValue) =>
+  and(
+    eq(pendingOptIns.organizationId, organizationId),
+    eq(pendingOptIns.contact, contact),
+    eq(pendingOptIns.channel, channel),
+  );
+
 /** The only code that touches the ledger: it inserts and reads, never updates or deletes. */
 export class ConsentRepository {
   constructor(private readonly db: Executor) {}
@@ -90,19 +100,14 @@ export class ConsentRepository {
 
   private clearPendingUnlessLater(executor: Executor, row: LedgerAttributeRow, later: SQL) {
     const repeat = row.idempotencyKey
-      ? sql`exists (select 1 from ${consentEvents} where ${and(
-          eq(consentEvents.organizationId, row.organizationId),
-          eq(consentEvents.idempotencyKey, row.idempotencyKey),
-        )})`
+      ? sql`exists (select 1 from ${consentEvents} where ${byIdempotencyKey(row.organizationId, row.idempotencyKey)})`
       : sql`false`;
     return executor.$with("cleared_pending_opt_in").as(
       executor
         .delete(pendingOptIns)
         .where(
           and(
-            eq(pendingOptIns.organizationId, row.organizationId),
-            eq(pendingOptIns.contact, row.contact),
-            eq(pendingOptIns.channel, row.channel),
+            pendingFor(row.organizationId, row.contact, row.channel),
             sql`not ${later}`,
             sql`not ${repeat}`,
           ),
@@ -120,12 +125,7 @@ export class ConsentRepository {
     const [row] = await executor
       .select()
       .from(consentEvents)
-      .where(
-        and(
-          eq(consentEvents.organizationId, organizationId),
-          eq(consentEvents.idempotencyKey, key),
-        ),
-      );
+      .where(byIdempotencyKey(organizationId, key));
     return row;
   }
 
@@ -221,13 +221,7 @@ export class ConsentRepository {
     const [row] = await executor
       .select()
       .from(pendingOptIns)
-      .where(
-        and(
-          eq(pendingOptIns.organizationId, organizationId),
-          eq(pendingOptIns.contact, contact),
-          eq(pendingOptIns.channel, channel),
-        ),
-      );
+      .where(pendingFor(organizationId, contact, channel));
     return row;
   }
 
