@@ -13,6 +13,7 @@ import {
   decideEffect,
   dependsOnDoubleOptIn,
   DEPLOYMENT_EVENTS,
+  setsFlag,
   type OptOutWarning,
 } from "./consent-rules";
 import type { ConsentRepository } from "./consent.repository";
@@ -119,11 +120,10 @@ export class ConsentLedger {
       doubleOptIn,
       confirmationPending: pending?.reason === "CONFIRMATION",
     });
-    const decides = decision.effect === "OPT_OUT" || decision.effect === "OPT_IN";
     let preference = await this.preferences.lockExisting(tx, organizationId, contact);
     let effect: ConsentEventRow["effect"] = "NONE";
     let next = preference ? preference[flag] : null;
-    if (decision.effect === "OPT_OUT" || decision.effect === "OPT_IN") {
+    if (setsFlag(decision.effect)) {
       preference ??= (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
       effect = decision.effect;
       next = decision.effect === "OPT_OUT";
@@ -143,7 +143,7 @@ export class ConsentLedger {
         warnings: decision.warnings,
         key,
       }),
-      decides ? { previous, next: next!, superseded: SUPERSEDED } : null,
+      setsFlag(decision.effect) ? { previous, next: next!, superseded: SUPERSEDED } : null,
       decision.effect === "OPT_IN",
     );
     if (!event) {

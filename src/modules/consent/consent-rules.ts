@@ -34,6 +34,11 @@ export const DEPLOYMENT_EVENTS = new Set<OptOutEventTypeValue>([
   "DOUBLE_OPTIN_ROLLBACK",
 ]);
 
+/** The effects that set a channel's flag, and so are settled against later decisions. */
+export function setsFlag(effect: AttributeEffect): effect is "OPT_OUT" | "OPT_IN" {
+  return effect === "OPT_OUT" || effect === "OPT_IN";
+}
+
 /** Whether an attribute's effect depends on the organization's double opt-in switch. */
 export function dependsOnDoubleOptIn(
   event: OptOutEventTypeValue,

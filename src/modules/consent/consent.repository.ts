@@ -99,6 +99,7 @@ export class ConsentRepository {
   }
 
   private clearPendingUnlessLater(executor: Executor, row: LedgerAttributeRow, later: SQL) {
+    // A data-modifying CTE runs even when the insert meets its conflict, so a repeat is checked here.
     const repeat = row.idempotencyKey
       ? sql`exists (select 1 from ${consentEvents} where ${byIdempotencyKey(row.organizationId, row.idempotencyKey)})`
       : sql`false`;
