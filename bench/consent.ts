@@ -10,6 +10,7 @@ import { startApp } from "../src/app";
 import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
+import { withCpuProfile } from "./cpu-profile";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -73,7 +74,9 @@ async function main(): Promise<void> {
         `recordOptOutEvent(departmentId: $d, input: ${input}) { errors { errorCode } }`,
       shared: { declarations: "$d: ID!", variables: { d: DEPARTMENT } },
     });
-    const load = await runLoad(app.server.url, token, requests, CLIENTS);
+    const load = await withCpuProfile(process.env.BENCH_PROFILE, () =>
+      runLoad(app.server.url, token, requests, CLIENTS),
+    );
     const latencies = [...load.latencies].sort((a, b) => a - b);
 
     const expected = new Map<string, { at: string; stop: boolean }>();
