@@ -1,0 +1,59 @@
+/**
+ * Group commit: calls that arrive while a batch is being written wait and go together in the
+ * next one, so N concurrent callers cost one transaction (and one round trip per statement)
+ * instead of N. Under no load a call runs at once as a batch of one; under load batches grow by
+ * themselves, up to `maxBatch`.
+ *
+ * `write` answers one outcome per input, in input order. When a batch of several fails as a
+ * whole, each input is retried alone, so one bad input fails only its own caller.
+ */
+export interface GroupCommitOptions {
+  /** The most inputs one batch takes. */
+  maxBatch: number;
+  /** Batches written at the same time (each holds one pooled connection). */
+  concurrency: number;
+}
+
+interface Waiting<Input, Output> {
+  input: Input;
+  resolve(output: Output): void;
+  reject(error: unknown): void;
+}
+
+export class GroupCommit<Input, Output> {
+  private readonly waiting: Waiting<Input, Output>[] = [];
+  private writing = 0;
+
+  constructor(
+    private readonly write: (inputs: Input[]) => Promise<Output[]>,
+    private readonly options: GroupCommitOptions,
+  ) {}
+
+  submit(input: Input): Promise<Output> {
+    return new Promise<Output>((resolve, reject) => {
+      this.waiting.push({ input, resolve, reject });
+      this.startBatches();
+    });
+  }
+
+  private startBatches(): void {
+    while (this.writing < this.options.concurrency && this.waiting.length > 0) {
+      const batch = this.waiting.splice(0, this.options.maxBatch);
+      this.writing += 1;
+      void this.writeBatch(batch).finally(() => {
+        this.writing -= 1;
+        this.startBatches();
+      });
+    }
+  }
+
+  private async writeBatch(batch: Waiting<Input, Output>[]): Promise<void> {
+    try {
+      const outputs = await this.write(batch.map((waiting) => waiting.input));
+      batch.forEach((waiting, index) => waiting.resolve(outputs[index]));
+    } catch (error) {
+      if (batch.length === 1) batch[0].reject(error);
+      else await Promise.all(batch.map((waiting) => this.writeBatch([waiting])));
+    }
+  }
+}
