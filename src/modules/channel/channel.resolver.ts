@@ -17,6 +17,7 @@ import type { RequestContext } from "../../context";
 import type { ChannelRow, ChannelSubscriberRow, IndividualRow } from "../../db/schema";
 import { PageArgsType } from "../../lib/connection";
 import { parseId } from "../../lib/ids";
+import { whenLoaded, type MaybePromise } from "../../lib/loader";
 import { Individual, IndividualGroup } from "../individual/individual.type";
 import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
 import { Channel, ChannelConnection, Subscriber } from "./channel.type";
@@ -24,12 +25,12 @@ import { Channel, ChannelConnection, Subscriber } from "./channel.type";
 /** A channel row, with the caller's subscription when the query already joined it (inbox). */
 export type ChannelNode = ChannelRow & { callerSubscription?: ChannelSubscriberRow | null };
 
-export async function callerSubscription(
+export function callerSubscription(
   channel: ChannelNode,
   loaders: RequestContext["loaders"],
-): Promise<ChannelSubscriberRow | null> {
+): MaybePromise<ChannelSubscriberRow | null> {
   if (channel.callerSubscription !== undefined) return channel.callerSubscription;
-  return loaders.channel.callerSubscriptionByChannelId.load(channel.id);
+  return loaders.channel.callerSubscriptionByChannelId.loadValue(channel.id);
 }
 
 @Resolver(() => Channel)
@@ -101,7 +102,7 @@ export class ChannelResolver {
 
   @FieldResolver(() => [Subscriber])
   subscribers(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
-    return loaders.channel.subscribersByChannelId.load(channel.id);
+    return loaders.channel.subscribersByChannelId.loadValue(channel.id);
   }
 
   @FieldResolver(() => Individual, { nullable: true })
@@ -130,23 +131,27 @@ export class ChannelResolver {
   }
 
   @FieldResolver(() => Int, { description: "Messages by others after the caller's read horizon." })
-  async unreadCount(
+  unreadCount(
     @Root() channel: ChannelNode,
     @Ctx() { loaders }: RequestContext,
-  ): Promise<number> {
-    return (await callerSubscription(channel, loaders))?.unreadCount ?? 0;
+  ): MaybePromise<number> {
+    return whenLoaded(
+      callerSubscription(channel, loaders),
+      (subscription) => subscription?.unreadCount ?? 0,
+    );
   }
 
   @FieldResolver(() => Date, {
     nullable: true,
     description: "When the caller last acknowledged a message here.",
   })
-  async acknowledgedAt(
+  acknowledgedAt(
     @Root() channel: ChannelNode,
     @Ctx() { loaders }: RequestContext,
-  ): Promise<Date | null> {
-    const subscription = await callerSubscription(channel, loaders);
-    return subscription?.horizonMessageId ? subscription.acknowledgedAt : null;
+  ): MaybePromise<Date | null> {
+    return whenLoaded(callerSubscription(channel, loaders), (subscription) =>
+      subscription?.horizonMessageId ? subscription.acknowledgedAt : null,
+    );
   }
 }
 
@@ -154,6 +159,6 @@ export class ChannelResolver {
 export class SubscriberResolver {
   @FieldResolver(() => Individual)
   individual(@Root() subscriber: ChannelSubscriberRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.individual.individualById.load(subscriber.individualId);
+    return loaders.individual.individualById.loadValue(subscriber.individualId);
   }
 }

@@ -53,7 +53,9 @@ export class ChannelMessagesResolver {
 
   @FieldResolver(() => Message, { nullable: true })
   lastMessage(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
-    return channel.lastMessageId ? loaders.message.messageById.load(channel.lastMessageId) : null;
+    return channel.lastMessageId
+      ? loaders.message.messageById.loadValue(channel.lastMessageId)
+      : null;
   }
 
   @FieldResolver(() => Message, { nullable: true, description: "The caller's bookmark." })

@@ -14,6 +14,7 @@ import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import type { MessageRow } from "../../db/schema";
 import { parseId } from "../../lib/ids";
+import { whenLoaded, type MaybePromise } from "../../lib/loader";
 import { Channel } from "../channel/channel.type";
 import { Individual } from "../individual/individual.type";
 import { PostMessageInput, UpdateMessageInput } from "./message.input";
@@ -111,37 +112,39 @@ export class MessageResolver {
 
   @FieldResolver(() => Channel)
   channel(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.channel.channelById.load(message.channelId);
+    return loaders.channel.channelById.loadValue(message.channelId);
   }
 
   @FieldResolver(() => Individual, { nullable: true })
   author(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return message.authorId ? loaders.individual.individualById.load(message.authorId) : null;
+    return message.authorId ? loaders.individual.individualById.loadValue(message.authorId) : null;
   }
 
   @FieldResolver(() => Boolean, { description: "Within the caller's read horizon." })
-  async acknowledged(
+  acknowledged(
     @Root() message: MessageRow,
     @Ctx() { loaders }: RequestContext,
-  ): Promise<boolean> {
-    const subscription = await loaders.channel.callerSubscriptionByChannelId.load(
-      message.channelId,
+  ): MaybePromise<boolean> {
+    return whenLoaded(
+      loaders.channel.callerSubscriptionByChannelId.loadValue(message.channelId),
+      (subscription) =>
+        !!subscription?.horizonMessageId && message.id <= subscription.horizonMessageId,
     );
-    const horizon = subscription?.horizonMessageId;
-    return !!horizon && message.id <= horizon;
   }
 
   @FieldResolver(() => [Reaction])
   reactions(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.message.reactionsByMessageId.load(message.id);
+    return loaders.message.reactionsByMessageId.loadValue(message.id);
   }
 
   @FieldResolver(() => [ReadReceipt], { description: "The subscribers who have read it." })
-  async readReceipts(
+  readReceipts(
     @Root() message: MessageRow,
     @Ctx() { loaders }: RequestContext,
-  ): Promise<ReadReceipt[]> {
-    const subscribers = await loaders.channel.subscribersByChannelId.load(message.channelId);
-    return receiptsOf(message, subscribers).read;
+  ): MaybePromise<ReadReceipt[]> {
+    return whenLoaded(
+      loaders.channel.subscribersByChannelId.loadValue(message.channelId),
+      (subscribers) => receiptsOf(message, subscribers).read,
+    );
   }
 }

@@ -31,7 +31,7 @@ export class ReactionResolver {
 
   @FieldResolver(() => Individual)
   individual(@Root() reaction: MessageReactionRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.individual.individualById.load(reaction.individualId);
+    return loaders.individual.individualById.loadValue(reaction.individualId);
   }
 }
 
@@ -39,6 +39,6 @@ export class ReactionResolver {
 export class ReadReceiptResolver {
   @FieldResolver(() => Individual)
   individual(@Root() receipt: ReadReceipt, @Ctx() { loaders }: RequestContext) {
-    return loaders.individual.individualById.load(receipt.individualId);
+    return loaders.individual.individualById.loadValue(receipt.individualId);
   }
 }
