@@ -2,7 +2,10 @@
  * bench/texts.ts — `npm run bench:texts`
  * 20,000 sendText calls from 32 concurrent HTTP clients against real Postgres, dispatched through
  * the Twilio adapter to a local stand-in that reports delivery through the signed status webhook.
- * Prints accepted/s, dispatched/s and the end-to-end p99 from request to DELIVERED.
+ * Prints accepted/s, dispatched/s, the end-to-end p50/p99 from request to DELIVERED, and the app
+ * process's CPU time per text (steadier than the rates when other work shares the machine).
+ * BENCH_PROFILE=<file.cpuprofile> writes a CPU profile of the app's process from the first
+ * request until every text is delivered (the Twilio stand-in runs in a process of its own).
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -12,6 +15,7 @@ import { startApp } from "../src/app";
 import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
+import { withCpuProfile } from "./cpu-profile";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 import { createTextAccountWithNumber } from "../test/helpers/texts";
 import { twilioEnv, type TwilioStub } from "../test/helpers/twilio-stub";
@@ -38,6 +42,16 @@ async function acceptedByStub(child: ChildProcess): Promise<number> {
   return reply.count;
 }
 
+async function allDelivered(pool: pg.Pool): Promise<void> {
+  for (;;) {
+    const { rows } = await pool.query(
+      `select count(*)::int as n from texts where status = 'DELIVERED'`,
+    );
+    if (rows[0].n >= TOTAL) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function main(): Promise<void> {
@@ -47,6 +61,7 @@ async function main(): Promise<void> {
   await admin.query(`create database ${name}`);
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const stub = await startStubProcess();
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const secret = randomBytes(32).toString("hex");
   const app = await startApp(
     loadConfig({
@@ -83,26 +98,34 @@ async function main(): Promise<void> {
       field: (input) => `sendText(input: ${input}) { id }`,
     });
     const started = performance.now();
-    const load = await runLoad(app.server.url, token, requests, CLIENTS);
-    const latencies: number[] = [];
-    const acceptedSeconds = load.seconds;
-    console.error(`accepted ${TOTAL} in ${acceptedSeconds.toFixed(1)} s`);
-    if (process.env.BENCH_NO_DISPATCH) return;
-    const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-    for (;;) {
-      const { rows } = await pool.query(
-        `select count(*)::int as n from texts where status = 'DELIVERED'`,
+    const cpuBefore = process.cpuUsage();
+    const { acceptedSeconds, dispatchedSeconds } = await withCpuProfile(
+      process.env.BENCH_PROFILE,
+      async () => {
+        const load = await runLoad(app.server.url, token, requests, CLIENTS);
+        console.error(`accepted ${TOTAL} in ${load.seconds.toFixed(1)} s`);
+        if (!process.env.BENCH_NO_DISPATCH) await allDelivered(pool);
+        return {
+          acceptedSeconds: load.seconds,
+          dispatchedSeconds: (performance.now() - started) / 1000,
+        };
+      },
+    );
+    if (process.env.BENCH_NO_DISPATCH) {
+      await pool.end();
+      console.log(
+        JSON.stringify({ texts: TOTAL, acceptedPerSecond: Math.round(TOTAL / acceptedSeconds) }),
       );
-      if (rows[0].n >= TOTAL) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      return;
     }
-    const dispatchedSeconds = (performance.now() - started) / 1000;
     const { rows } = await pool.query(
       `select id, extract(epoch from last_modified_at) * 1000 as done, extract(epoch from created_at) * 1000 as created from texts`,
     );
+    const latencies: number[] = [];
     for (const row of rows) latencies.push(Number(row.done) - Number(row.created));
     latencies.sort((a, b) => a - b);
     await pool.end();
+    const cpu = process.cpuUsage(cpuBefore);
     const providerMessages = await acceptedByStub(stub.child);
     console.log(
       JSON.stringify({
@@ -113,6 +136,7 @@ async function main(): Promise<void> {
         dispatchedPerSecond: Math.round(TOTAL / dispatchedSeconds),
         endToEndP50Ms: Math.round(percentile(latencies, 50)),
         endToEndP99Ms: Math.round(percentile(latencies, 99)),
+        appCpuMsPerText: Number(((cpu.user + cpu.system) / 1000 / TOTAL).toFixed(3)),
         providerMessages,
       }),
     );

@@ -40,24 +40,21 @@ export function createChannelSmsFanOut(
       .map((subscriber) => subscriber.individualId)
       .filter((id) => id !== message.authorId);
     const recipients = await individuals.findByIds(organizationId, recipientIds, executor);
-    let queued = 0;
-    for (const recipient of recipients) {
-      if (!recipient.phoneNumber) continue;
-      try {
-        await texts.enqueue(executor, {
+    const written = await texts.enqueue(
+      executor,
+      recipients
+        .filter((recipient) => recipient.phoneNumber)
+        .map((recipient) => ({
           organizationId,
           accountId: number.accountId,
           numberId: number.id,
           from: number.phoneNumber,
-          target: recipient.phoneNumber,
+          target: recipient.phoneNumber!,
           message: message.body,
           createdBy: caller.individualId,
-        });
-        queued += 1;
-      } catch (error) {
-        if (!(error instanceof OptedOutError)) throw error;
-      }
-    }
+        })),
+    );
+    const queued = written.filter((text) => !(text instanceof OptedOutError)).length;
     if (queued > 0) texts.notifyAccepted();
   };
 }

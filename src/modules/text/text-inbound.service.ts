@@ -76,15 +76,18 @@ export class TextInboundService {
       if (!text) return null;
       const reply = await this.replyFor(tx, sms, classifyInboundText(sms.body));
       if (reply) {
-        await this.texts.enqueue(tx, {
-          organizationId: sms.organizationId,
-          accountId: number.accountId,
-          numberId: number.id,
-          from: number.phoneNumber,
-          target: sms.from,
-          message: REPLIES[reply],
-          purpose: reply === "HELP" ? "HELP_REPLY" : "CONSENT_CONFIRMATION",
-        });
+        const [written] = await this.texts.enqueue(tx, [
+          {
+            organizationId: sms.organizationId,
+            accountId: number.accountId,
+            numberId: number.id,
+            from: number.phoneNumber,
+            target: sms.from,
+            message: REPLIES[reply],
+            purpose: reply === "HELP" ? "HELP_REPLY" : "CONSENT_CONFIRMATION",
+          },
+        ]);
+        if (written instanceof Error) throw written;
       }
       return text;
     });

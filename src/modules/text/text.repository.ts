@@ -3,7 +3,6 @@ import {
   eq,
   getTableColumns,
   inArray,
-  is,
   isNull,
   lt,
   notInArray,
@@ -15,6 +14,7 @@ import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
+import { Recordset } from "./recordset";
 
 export interface TextConditions {
   numberId?: string;
@@ -42,34 +42,33 @@ function providerMessageMatch(organizationId: string, message: ProviderMessageRe
   )!;
 }
 
+const TEXT_RECORDS = new Recordset<NewTextRow>("r", getTableColumns(texts));
+const INSERT_SELECT_LIST = TEXT_RECORDS.insertSelectList(texts);
+
 export class TextRepository {
   constructor(private readonly db: Executor) {}
 
-  async insert(executor: Executor, row: NewTextRow): Promise<TextRow> {
-    const [created] = await executor.insert(texts).values(row).returning();
-    return created;
-  }
-
   /**
-   * INSERT … SELECT … WHERE condition: writes the text only if the condition holds, in one
-   * statement. Answers undefined when it did not.
+   * INSERT … SELECT … FROM jsonb_to_recordset: writes many texts in one statement, each only if
+   * its own condition (null: none) holds when the statement runs. Answers the rows written.
    */
-  async insertIf(
+  async insertEach(
     executor: Executor,
-    row: NewTextRow,
-    condition: SQL,
-  ): Promise<TextRow | undefined> {
-    const values = Object.entries(getTableColumns(texts)).map(([key, column]) => {
-      const value = row[key as keyof NewTextRow];
-      if (value === undefined && is(column.default, SQL)) return column.default;
-      const typed = sql.param(value ?? column.default ?? null, column);
-      return sql`${typed}::${sql.raw(column.getSQLType())}`;
-    });
-    const [created] = await executor
+    outgoing: readonly { row: NewTextRow; condition: SQL | null }[],
+  ): Promise<TextRow[]> {
+    if (outgoing.length === 0) return [];
+    const conditions = outgoing.flatMap(({ row, condition }) =>
+      condition ? [sql`when ${row.id}::uuid then ${condition}`] : [],
+    );
+    const where = conditions.length
+      ? sql` where case ${TEXT_RECORDS.field(texts.id)} ${sql.join(conditions, sql` `)} else true end`
+      : sql``;
+    return executor
       .insert(texts)
-      .select(sql`select ${sql.join(values, sql`, `)} where ${condition}`)
+      .select(
+        sql`select ${INSERT_SELECT_LIST} from ${TEXT_RECORDS.from(outgoing.map(({ row }) => row))}${where}`,
+      )
       .returning();
-    return created;
   }
 
   /** Inbound texts are stored once per provider message id; a repeat answers undefined. */

@@ -1,3 +1,4 @@
+import { GraphQLError } from "graphql";
 import type { Caller } from "../../auth/caller";
 import type { Database, Executor } from "../../db/client";
 import type { TextRow, TextStatusValue } from "../../db/schema";
@@ -6,6 +7,7 @@ import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber, phoneRegion } from "../../lib/phone";
 import { nextSendingTime, recipientTimeZones } from "../../lib/quiet-hours";
+import { GroupCommit } from "../../lib/group-commit";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
@@ -32,6 +34,28 @@ export interface OutgoingText {
   sendAt?: Date;
 }
 
+interface SendRequest {
+  caller: Caller;
+  input: SendTextInput;
+  /** E.164, validated before the call joins a batch. */
+  target: string;
+  sendAt: Date;
+}
+
+type Sender = Awaited<ReturnType<TextAccountService["sender"]>>;
+
+/**
+ * Up to 64 texts per statement, a few statements at a time: the rest of the pool stays free for
+ * the dispatcher and status callbacks.
+ */
+const SEND_BATCHES = { maxBatch: 64, concurrency: 4 };
+
+/** An expected per-caller error (NOT_FOUND, BAD_USER_INPUT …) as a value; anything else fails the batch. */
+function asUserError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  throw error;
+}
+
 export class TextService {
   constructor(
     private readonly db: Database,
@@ -49,46 +73,93 @@ export class TextService {
       throw new BadUserInputError("input.message", "input.message must not be empty");
     const region = await this.organizations.phoneRegion(caller.organizationId);
     const target = normalizePhoneNumber(input.target, region, "input.target");
-    const { account, number } = await this.accounts.sender(caller, input.accountId, input.numberId);
     const sendAt = input.marketing
       ? await this.marketingSendTime(caller.organizationId, target, input.holdForQuietHours)
       : new Date();
-    const text = await this.enqueue(this.db, {
-      sendAt,
-      organizationId: caller.organizationId,
-      accountId: account.id,
-      numberId: number.id,
-      from: number.phoneNumber,
-      target,
-      message: input.message,
-      createdBy: caller.individualId,
-      callbackUrl: input.callbackUrl,
-      callbackStatusUrl: input.callbackStatusUrl,
-      expectedResponses: input.expectedResponses,
-      purpose: input.marketing ? "MARKETING" : "MESSAGE",
-    });
+    const outcome = await this.sendBatches.submit({ caller, input, target, sendAt });
+    if (outcome instanceof Error) throw outcome;
     this.onAccepted();
-    return text;
+    return outcome;
   }
 
   /**
-   * Writes an outgoing text ACCEPTED, checking consent in the same statement (ARCHITECTURE.md:
-   * consent is enforced where messages leave); pass a transaction to make it part of a larger
-   * write. A consent confirmation is the one text that still goes to a number that just opted out.
+   * Concurrent sendText calls share one sender lookup per account and one transaction (see
+   * enqueue); each caller still gets its own text or its own error.
    */
-  async enqueue(executor: Executor, { sendAt, ...text }: OutgoingText): Promise<TextRow> {
-    const row = {
+  private readonly sendBatches = new GroupCommit<SendRequest, TextRow | Error>(
+    (requests) => this.sendMany(requests),
+    SEND_BATCHES,
+  );
+
+  private async sendMany(requests: SendRequest[]): Promise<(TextRow | Error)[]> {
+    const senders = new Map<string, Promise<Sender | Error>>();
+    const senderOf = ({ caller, input }: SendRequest) => {
+      const key = `${caller.organizationId}:${caller.individualId}:${input.accountId}:${input.numberId ?? ""}`;
+      if (!senders.has(key)) {
+        const found = this.accounts.sender(caller, input.accountId, input.numberId);
+        senders.set(
+          key,
+          found.catch((error: unknown) => asUserError(error)),
+        );
+      }
+      return senders.get(key)!;
+    };
+    const outgoing = await Promise.all(
+      requests.map(async (request): Promise<OutgoingText | Error> => {
+        const sender = await senderOf(request);
+        if (sender instanceof Error) return sender;
+        const { caller, input, target, sendAt } = request;
+        return {
+          sendAt,
+          organizationId: caller.organizationId,
+          accountId: sender.account.id,
+          numberId: sender.number.id,
+          from: sender.number.phoneNumber,
+          target,
+          message: input.message,
+          createdBy: caller.individualId,
+          callbackUrl: input.callbackUrl,
+          callbackStatusUrl: input.callbackStatusUrl,
+          expectedResponses: input.expectedResponses,
+          purpose: input.marketing ? "MARKETING" : "MESSAGE",
+        };
+      }),
+    );
+    const valid = outgoing.filter((text): text is OutgoingText => !(text instanceof Error));
+    const written = (await this.enqueue(this.db, valid)).values();
+    return outgoing.map((text) => (text instanceof Error ? text : written.next().value!));
+  }
+
+  /**
+   * Writes outgoing texts ACCEPTED in one statement that checks each one's consent as it writes
+   * (ARCHITECTURE.md: consent is enforced where messages leave); answers per text, in order, the
+   * row written or OPTED_OUT (nothing written for it). Pass a transaction to make it part of a
+   * larger write. A consent confirmation is the one text that still goes to a number that just
+   * opted out.
+   */
+  async enqueue(
+    executor: Executor,
+    outgoing: readonly OutgoingText[],
+  ): Promise<(TextRow | OptedOutError)[]> {
+    const rows = outgoing.map(({ sendAt, ...text }) => ({
       ...text,
       id: newId(),
       direction: "OUTBOUND" as const,
       status: "ACCEPTED" as const,
       nextAttemptAt: sendAt ?? new Date(),
-    };
-    if (text.purpose === "CONSENT_CONFIRMATION") return this.repository.insert(executor, row);
-    const condition = this.preferences.textingAllowedCondition(text.organizationId, text.target);
-    const created = await this.repository.insertIf(executor, row, condition);
-    if (!created) throw new OptedOutError(text.target, "SMS");
-    return created;
+    }));
+    const created = await this.repository.insertEach(
+      executor,
+      rows.map((row) => ({
+        row,
+        condition:
+          row.purpose === "CONSENT_CONFIRMATION"
+            ? null
+            : this.preferences.textingAllowedCondition(row.organizationId, row.target),
+      })),
+    );
+    const byId = new Map(created.map((row) => [row.id, row]));
+    return rows.map((row) => byId.get(row.id) ?? new OptedOutError(row.target, "SMS"));
   }
 
   /**
