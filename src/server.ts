@@ -18,6 +18,7 @@ import { createRequestContext, type RequestContext } from "./context";
 import type { Database } from "./db/client";
 import { withStatementTally, type StatementTally } from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
+import { compiledExecutorGateway } from "./graphql/compiled-executor";
 import type { Logger } from "./logger";
 import { queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
@@ -93,7 +94,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable("x-powered-by");
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
-    schema: await buildGatewaySchema(),
+    gateway: compiledExecutorGateway(await buildGatewaySchema()),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     validationRules: [queryLimitsRule],
