@@ -1,9 +1,10 @@
 import type { Executor } from "../../db/client";
 import { PollingWorker } from "../../lib/polling-worker";
-import type { TextRow } from "../../db/schema";
+import type { TextRow, TextStatusValue } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import { RECIPIENT_UNSUBSCRIBED, type SmsProvider } from "./provider/sms-provider";
+import type { StatusMove } from "./text-status.sql";
 import type { TextRepository } from "./text.repository";
 
 export interface DispatcherOptions {
@@ -14,6 +15,13 @@ export interface DispatcherOptions {
   maxAttempts: number;
   /** The status callback URL the provider should call for this text. */
   statusCallbackUrl(organizationId: string, textId: string): string | null;
+}
+
+/** What one text's dispatch asks to record: a status move, and the provider's opt-out refusal. */
+interface DispatchOutcome {
+  text: TextRow;
+  move?: StatusMove;
+  providerOptOut?: string;
 }
 
 /** Called when the provider refuses a recipient who unsubscribed (Twilio 21610). */
@@ -50,11 +58,19 @@ export class TextDispatcher extends PollingWorker {
     );
   }
 
-  /** One round: claim a batch and send it. Answers how many texts were claimed. */
+  /**
+   * One round: claim a batch, send it, and record the provider's answers in one statement. A
+   * status callback that arrives before that statement still finds its text (by the id in its
+   * URL) and moves it; the dispatcher's move then changes nothing (forward only).
+   */
   async runOnce(): Promise<number> {
     const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
     const optedOut = await this.optedOutTargets(claimed);
-    await Promise.all(claimed.map((text) => this.dispatch(text, optedOut)));
+    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text, optedOut)));
+    await this.repository.advanceEach(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+    for (const { text, providerOptOut } of outcomes) {
+      if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+    }
     return claimed.length;
   }
 
@@ -76,14 +92,23 @@ export class TextDispatcher extends PollingWorker {
     return optedOut;
   }
 
-  private async dispatch(text: TextRow, optedOut: Set<string>): Promise<void> {
+  private async dispatch(text: TextRow, optedOut: Set<string>): Promise<DispatchOutcome> {
+    const move = (status: TextStatusValue, details: Partial<StatusMove>) => ({
+      text,
+      move: {
+        organizationId: text.organizationId,
+        id: text.id,
+        providerSid: null,
+        error: null,
+        status,
+        ...details,
+      },
+    });
     if (
       text.purpose !== "CONSENT_CONFIRMATION" &&
       optedOut.has(`${text.organizationId}:${text.target}`)
     ) {
-      const error = "OPTED_OUT: the recipient opted out before dispatch";
-      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", { error });
-      return;
+      return move("FAILED", { error: "OPTED_OUT: the recipient opted out before dispatch" });
     }
     const result = await this.provider.send({
       from: text.from ?? "",
@@ -91,22 +116,18 @@ export class TextDispatcher extends PollingWorker {
       body: text.message,
       statusCallbackUrl: this.options.statusCallbackUrl(text.organizationId, text.id),
     });
-    if (result.outcome === "accepted") {
-      await this.repository.advanceStatus(text.organizationId, text.id, result.status, {
-        providerSid: result.sid,
-      });
-    } else if (result.outcome === "refused") {
-      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
-        error: `${result.code ?? "refused"}: ${result.message}`,
-      });
-      if (result.code === RECIPIENT_UNSUBSCRIBED) await this.onProviderOptOut(text, result.message);
-    } else if (text.attempts + 1 >= this.options.maxAttempts) {
-      await this.repository.advanceStatus(text.organizationId, text.id, "FAILED", {
-        error: `gave up: ${result.message}`,
-      });
-    } else {
-      const next = new Date(Date.now() + retryDelayMs(text.attempts));
-      await this.repository.scheduleRetry(text.organizationId, text.id, next, result.message);
+    if (result.outcome === "accepted") return move(result.status, { providerSid: result.sid });
+    if (result.outcome === "refused") {
+      return {
+        ...move("FAILED", { error: `${result.code ?? "refused"}: ${result.message}` }),
+        providerOptOut: result.code === RECIPIENT_UNSUBSCRIBED ? result.message : undefined,
+      };
     }
+    if (text.attempts + 1 >= this.options.maxAttempts) {
+      return move("FAILED", { error: `gave up: ${result.message}` });
+    }
+    const next = new Date(Date.now() + retryDelayMs(text.attempts));
+    await this.repository.scheduleRetry(text.organizationId, text.id, next, result.message);
+    return { text };
   }
 }

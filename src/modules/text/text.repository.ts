@@ -1,45 +1,16 @@
-import {
-  and,
-  eq,
-  getTableColumns,
-  inArray,
-  isNull,
-  lt,
-  notInArray,
-  or,
-  SQL,
-  sql,
-} from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, lt, or, SQL, sql } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
 import { Recordset } from "./recordset";
+import { advanceEachStatement, type StatusMove } from "./text-status.sql";
 
 export interface TextConditions {
   numberId?: string;
   target?: string;
   status?: TextStatusValue;
   direction?: TextRow["direction"];
-}
-
-/** Statuses after which nothing moves a text any more. */
-const FINAL_STATUSES: TextStatusValue[] = ["DELIVERED", "UNDELIVERED", "FAILED", "RECEIVED"];
-
-/** How a provider's callback names a text: its message id, and our id when the callback URL has it. */
-export interface ProviderMessageRef {
-  sid: string;
-  textId: string | null;
-}
-
-function providerMessageMatch(organizationId: string, message: ProviderMessageRef): SQL {
-  if (!message.textId) {
-    return and(eq(texts.organizationId, organizationId), eq(texts.providerSid, message.sid))!;
-  }
-  return and(
-    tenantRow(texts, organizationId, message.textId),
-    or(isNull(texts.providerSid), eq(texts.providerSid, message.sid)),
-  )!;
 }
 
 const TEXT_RECORDS = new Recordset<NewTextRow>("r", getTableColumns(texts));
@@ -89,17 +60,6 @@ export class TextRepository {
       .select()
       .from(texts)
       .where(and(eq(texts.organizationId, organizationId), inArray(texts.id, [...ids])));
-  }
-
-  async findByProviderMessage(
-    organizationId: string,
-    message: ProviderMessageRef,
-  ): Promise<TextRow | undefined> {
-    const [row] = await this.db
-      .select()
-      .from(texts)
-      .where(providerMessageMatch(organizationId, message));
-    return row;
   }
 
   list(
@@ -156,47 +116,15 @@ export class TextRepository {
       .returning();
   }
 
-  /**
-   * Moves a text forward only: a status earlier in the enum than the current one, or any change
-   * after a final status, is ignored (a late "sent" after "delivered" changes nothing).
-   */
-  advanceStatus(
-    organizationId: string,
-    id: string,
-    status: TextStatusValue,
-    details: { providerSid?: string; error?: string | null } = {},
-  ): Promise<TextRow | undefined> {
-    return this.advance(tenantRow(texts, organizationId, id)!, status, details);
-  }
-
-  /**
-   * The same forward-only move, for the text a provider's callback names: by its message id, or
-   * by our id from the callback URL while that message id is not stored yet (a fast provider can
-   * report before the dispatcher has its answer). The message id is stored on the way.
-   */
-  advanceStatusByProviderMessage(
-    organizationId: string,
-    message: ProviderMessageRef,
-    status: TextStatusValue,
-    details: { error?: string | null } = {},
-  ): Promise<TextRow | undefined> {
-    return this.advance(providerMessageMatch(organizationId, message), status, {
-      ...details,
-      providerSid: message.sid,
-    });
-  }
-
-  private async advance(
-    match: SQL,
-    status: TextStatusValue,
-    details: { providerSid?: string; error?: string | null },
-  ): Promise<TextRow | undefined> {
-    const [updated] = await this.db
-      .update(texts)
-      .set({ status, ...details, claimedUntil: null, lastModifiedAt: new Date() })
-      .where(and(match, lt(texts.status, status), notInArray(texts.status, FINAL_STATUSES)))
-      .returning();
-    return updated;
+  /** Applies status moves forward-only (see text-status.sql.ts); answers, per move, whether its text exists. */
+  async advanceEach(moves: readonly StatusMove[]): Promise<boolean[]> {
+    if (moves.length === 0) return [];
+    // Both drivers answer raw statements with `rows`.
+    const { rows } = (await this.db.execute(advanceEachStatement(moves))) as unknown as {
+      rows: { n: number }[];
+    };
+    const found = new Set(rows.map((row) => Number(row.n)));
+    return moves.map((_, n) => found.has(n));
   }
 
   async scheduleRetry(

@@ -13,7 +13,8 @@ import type { ContactPreferenceService } from "../contact-preference/contact-pre
 import type { OrganizationService } from "../organization/organization.service";
 import type { TextAccountService } from "./text-account.service";
 import type { SendTextInput, TextFilter } from "./text.input";
-import type { ProviderMessageRef, TextConditions, TextRepository } from "./text.repository";
+import type { StatusMove } from "./text-status.sql";
+import type { TextConditions, TextRepository } from "./text.repository";
 
 /** Ten concatenated SMS segments. */
 const MESSAGE_MAX = 1600;
@@ -49,6 +50,14 @@ type Sender = Awaited<ReturnType<TextAccountService["sender"]>>;
  * the dispatcher and status callbacks.
  */
 const SEND_BATCHES = { maxBatch: 64, concurrency: 4 };
+/** Status moves lock their rows in key order, so batches may run side by side. */
+const STATUS_BATCHES = { maxBatch: 128, concurrency: 2 };
+
+/** How a provider's callback names a text: its message id, and our id when the callback URL has it. */
+export interface ProviderMessageRef {
+  sid: string;
+  textId: string | null;
+}
 
 /** An expected per-caller error (NOT_FOUND, BAD_USER_INPUT …) as a value; anything else fails the batch. */
 function asUserError(error: unknown): GraphQLError {
@@ -222,26 +231,31 @@ export class TextService {
     return this.repository.list(caller.organizationId, account.id, conditions, page);
   }
 
-  /** A provider status report, by the provider's message id; forward moves only. */
+  /**
+   * A provider status report (forward moves only), for the text the callback URL names or else
+   * the one holding the provider's message id; NOT_FOUND when neither is ours. Concurrent reports
+   * share one statement.
+   */
   async recordProviderStatus(
     organizationId: string,
     message: ProviderMessageRef,
     status: TextStatusValue,
     error: string | null,
-  ) {
-    const details = error ? { error } : {};
-    const moved = await this.repository.advanceStatusByProviderMessage(
+  ): Promise<void> {
+    const found = await this.statusBatches.submit({
       organizationId,
-      message,
+      id: message.textId,
+      providerSid: message.sid,
       status,
-      details,
-    );
-    if (moved) return moved;
-    // Not moved: a repeat or a late report (ignored), unless the message is not ours at all.
-    const text = await this.repository.findByProviderMessage(organizationId, message);
-    if (!text) throw new NotFoundError("Text", message.sid);
-    return text;
+      error,
+    });
+    if (!found) throw new NotFoundError("Text", message.sid);
   }
+
+  private readonly statusBatches = new GroupCommit<StatusMove, boolean>(
+    (moves) => this.repository.advanceEach(moves),
+    STATUS_BATCHES,
+  );
 
   /** A status report for one of the caller's texts, by id (seed 002 texts/{id}/callback). */
   async recordStatus(
@@ -251,13 +265,9 @@ export class TextService {
     error: string | null,
   ): Promise<TextRow> {
     const textId = parseId(id);
-    const moved = await this.repository.advanceStatus(
-      caller.organizationId,
-      textId,
-      status,
-      error ? { error } : {},
-    );
-    if (moved) return moved;
+    await this.repository.advanceEach([
+      { organizationId: caller.organizationId, id: textId, providerSid: null, status, error },
+    ]);
     const [text] = await this.repository.findByIds(caller.organizationId, [textId]);
     if (!text) throw new NotFoundError("Text", id);
     return text;
