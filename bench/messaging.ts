@@ -2,8 +2,9 @@
  * bench/messaging.ts — `npm run bench:messaging`
  * Seeds 2,000 channels × 10 subscribers × 100 messages on a throwaway real-Postgres database, then
  * runs the inbox query and a 50-message channel page (reactions, read receipts) for 20 s each
- * from 32 concurrent HTTP clients. Prints req/s, p50/p99 and SQL statements per request (counted
- * on one separate request: the timed server runs with EXPOSE_SQL_STATEMENT_COUNT=false).
+ * from 32 concurrent HTTP clients. Prints req/s, p50/p99, CPU milliseconds and SQL statements per
+ * request (counted on one separate request: the timed server runs with
+ * EXPOSE_SQL_STATEMENT_COUNT=false).
  */
 import { randomBytes } from "node:crypto";
 import pg from "pg";
@@ -97,9 +98,11 @@ async function main(): Promise<void> {
     for (const [label, requests] of scenarios) {
       await runLoadFor(app.server.url, token, requests, CLIENTS, 2);
       const profile = PROFILE ? `${PROFILE}.${results.length}.cpuprofile` : undefined;
+      const cpuBefore = process.cpuUsage();
       const { latencies, seconds } = await withCpuProfile(profile, () =>
         runLoadFor(app.server.url, token, requests, CLIENTS, SECONDS),
       );
+      const cpu = process.cpuUsage(cpuBefore);
       latencies.sort((a, b) => a - b);
       results.push({
         scenario: label,
@@ -107,6 +110,9 @@ async function main(): Promise<void> {
         requestsPerSecond: Math.round(latencies.length / seconds),
         p50Ms: Number(percentile(latencies, 50).toFixed(1)),
         p99Ms: Number(percentile(latencies, 99).toFixed(1)),
+        // The whole process's CPU time (the clients' thread too): steadier than req/s when
+        // other work shares the machine.
+        cpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
       });
     }
     // Counted after the timed runs: once AsyncLocalStorage has run, Node 20 keeps promise hooks

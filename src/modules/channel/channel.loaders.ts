@@ -11,7 +11,7 @@ export function createChannelLoaders(channels: ChannelService, caller: Caller) {
     ),
     subscribersByChannelId: manyByKey(
       (channelIds: readonly string[]) =>
-        channels.findSubscribersByChannelIds(caller.organizationId, channelIds),
+        channels.findSubscriberFieldsByChannelIds(caller.organizationId, channelIds),
       (row) => row.channelId,
     ),
     /** The caller's own subscription (read horizon, unread count, bookmark) per channel. */

@@ -33,6 +33,36 @@ type SubscriberChanges = Partial<
   >
 >;
 
+const subscribersOf = (organizationId: string, channelIds: readonly string[]) =>
+  and(
+    eq(channelSubscribers.organizationId, organizationId),
+    inArray(channelSubscribers.channelId, [...channelIds]),
+  );
+
+const SUBSCRIBER_ORDER = [
+  channelSubscribers.channelId,
+  channelSubscribers.createdAt,
+  channelSubscribers.individualId,
+];
+
+/**
+ * What the graph reads of a subscriber (its fields, read receipts, canEnableSms): the loader's
+ * rows. The inbox reads ten per channel, and every column left out is one value fewer for pg to
+ * parse and Drizzle to map (the timestamps each a Date).
+ */
+const SUBSCRIBER_FIELDS = {
+  channelId: channelSubscribers.channelId,
+  individualId: channelSubscribers.individualId,
+  admin: channelSubscribers.admin,
+  pinned: channelSubscribers.pinned,
+  autoSignUp: channelSubscribers.autoSignUp,
+  notify: channelSubscribers.notify,
+  horizonMessageId: channelSubscribers.horizonMessageId,
+  acknowledgedAt: channelSubscribers.acknowledgedAt,
+};
+
+export type SubscriberFieldsRow = Pick<ChannelSubscriberRow, keyof typeof SUBSCRIBER_FIELDS>;
+
 /** Seed 002 messaging-channels and their subscribers. */
 export class ChannelRepository {
   constructor(private readonly db: Executor) {}
@@ -162,17 +192,21 @@ export class ChannelRepository {
     return executor
       .select()
       .from(channelSubscribers)
-      .where(
-        and(
-          eq(channelSubscribers.organizationId, organizationId),
-          inArray(channelSubscribers.channelId, [...channelIds]),
-        ),
-      )
-      .orderBy(
-        channelSubscribers.channelId,
-        channelSubscribers.createdAt,
-        channelSubscribers.individualId,
-      );
+      .where(subscribersOf(organizationId, channelIds))
+      .orderBy(...SUBSCRIBER_ORDER);
+  }
+
+  /** Like findSubscribersByChannelIds, with only the columns the graph reads. */
+  findSubscriberFieldsByChannelIds(
+    organizationId: string,
+    channelIds: readonly string[],
+  ): Promise<SubscriberFieldsRow[]> {
+    if (!channelIds.length) return Promise.resolve([]);
+    return this.db
+      .select(SUBSCRIBER_FIELDS)
+      .from(channelSubscribers)
+      .where(subscribersOf(organizationId, channelIds))
+      .orderBy(...SUBSCRIBER_ORDER);
   }
 
   /** One individual's subscriptions among the channels. */

@@ -20,6 +20,7 @@ import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
 import { Individual, IndividualGroup } from "../individual/individual.type";
 import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
+import type { SubscriberFieldsRow } from "./channel.repository";
 import { Channel, ChannelConnection, Subscriber } from "./channel.type";
 
 /** A channel row, with the caller's subscription when the query already joined it (inbox). */
@@ -158,7 +159,7 @@ export class ChannelResolver {
 @Resolver(() => Subscriber)
 export class SubscriberResolver {
   @FieldResolver(() => Individual)
-  individual(@Root() subscriber: ChannelSubscriberRow, @Ctx() { loaders }: RequestContext) {
+  individual(@Root() subscriber: SubscriberFieldsRow, @Ctx() { loaders }: RequestContext) {
     return loaders.individual.individualById.loadValue(subscriber.individualId);
   }
 }

@@ -14,7 +14,7 @@ import type { ContactPreferenceService } from "../contact-preference/contact-pre
 import type { IndividualGroupService } from "../individual/individual-group.service";
 import type { IndividualService } from "../individual/individual.service";
 import type { ChannelInboxRepository, InboxChannel, InboxQuery } from "./channel-inbox.repository";
-import type { ChannelRepository } from "./channel.repository";
+import type { ChannelRepository, SubscriberFieldsRow } from "./channel.repository";
 import type {
   ChannelFilter,
   ChannelPreferencesInput,
@@ -46,6 +46,13 @@ export class ChannelService {
     executor?: Executor,
   ): Promise<ChannelSubscriberRow[]> {
     return this.repository.findSubscribersByChannelIds(organizationId, channelIds, executor);
+  }
+
+  findSubscriberFieldsByChannelIds(
+    organizationId: string,
+    channelIds: readonly string[],
+  ): Promise<SubscriberFieldsRow[]> {
+    return this.repository.findSubscriberFieldsByChannelIds(organizationId, channelIds);
   }
 
   findSubscriptions(

@@ -1,6 +1,7 @@
 import type { Loaders } from "../../context";
-import type { ChannelSubscriberRow, MessageRow } from "../../db/schema";
+import type { MessageRow } from "../../db/schema";
 import type { InboxChannel } from "../channel/channel-inbox.repository";
+import type { SubscriberFieldsRow } from "../channel/channel.repository";
 
 const loaded = <Row>(values: (Row | Error | null)[]): Row[] =>
   values.filter((value): value is Row => value !== null && !(value instanceof Error));
@@ -25,7 +26,7 @@ export async function preloadInbox(
       : [],
     selected.has("lastMessage") ? loaders.message.messageById.loadMany(lastMessageIds) : [],
   ]);
-  const subscribers = loaded<ChannelSubscriberRow[]>(subscriberLists).flat();
+  const subscribers = loaded<SubscriberFieldsRow[]>(subscriberLists).flat();
   const messages = loaded<MessageRow>(lastMessages);
   const individualIds = [
     ...(selected.has("subscribers.individual") ? subscribers.map((row) => row.individualId) : []),

@@ -1,10 +1,11 @@
-import type { ChannelSubscriberRow, MessageRow } from "../../db/schema";
+import type { MessageRow } from "../../db/schema";
+import type { SubscriberFieldsRow } from "../channel/channel.repository";
 import type { MessageReceipts } from "./message.type";
 
 /** Splits the channel's subscribers but the author by whether their read horizon reached it. */
 export function receiptsOf(
   message: MessageRow,
-  subscribers: ChannelSubscriberRow[],
+  subscribers: SubscriberFieldsRow[],
 ): MessageReceipts {
   const receipts: MessageReceipts = { read: [], unread: [] };
   for (const subscriber of subscribers) {
