@@ -1,3 +1,5 @@
+import http from "node:http";
+import https from "node:https";
 import {
   textStatusFromProvider,
   type OutgoingSms,
@@ -19,36 +21,42 @@ interface TwilioMessage {
   message?: string;
 }
 
+const TIMEOUT_MS = 10_000;
+
 /**
  * Twilio's Messages resource: a form-encoded POST with HTTP Basic (Account SID, Auth Token).
  * 429 and 5xx are transient; any other 4xx is the provider refusing this message.
+ *
+ * On node:http with a keep-alive agent rather than fetch: a dispatch round sends many messages at
+ * once, and node:http writes each request (headers and body) in one write on a reused
+ * connection, for about half of fetch's CPU per message on bench:texts.
  */
 export class TwilioProvider implements SmsProvider {
   readonly name = "twilio";
+  private readonly url: URL;
+  private readonly client: typeof http | typeof https;
+  private readonly agent: http.Agent;
+  private readonly authorization: string;
 
-  constructor(private readonly credentials: TwilioCredentials) {}
+  constructor(credentials: TwilioCredentials) {
+    const { accountSid, authToken, baseUrl } = credentials;
+    this.url = new URL(`${baseUrl}/2010-04-01/Accounts/${accountSid}/Messages.json`);
+    this.client = this.url.protocol === "https:" ? https : http;
+    this.agent = new this.client.Agent({ keepAlive: true, maxSockets: 64 });
+    this.authorization = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
+  }
 
   async send(sms: OutgoingSms): Promise<SendResult> {
-    const { accountSid, authToken, baseUrl } = this.credentials;
     const form = new URLSearchParams({ To: sms.to, From: sms.from, Body: sms.body });
     if (sms.statusCallbackUrl) form.set("StatusCallback", sms.statusCallbackUrl);
-    let response: Response;
+    let response: { status: number; body: string };
     try {
-      response = await fetch(`${baseUrl}/2010-04-01/Accounts/${accountSid}/Messages.json`, {
-        method: "POST",
-        headers: {
-          authorization: `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`,
-          "content-type": "application/x-www-form-urlencoded",
-          accept: "application/json",
-        },
-        body: form,
-        signal: AbortSignal.timeout(10_000),
-      });
+      response = await this.post(form.toString());
     } catch (error) {
       return { outcome: "retry", message: `provider unreachable: ${(error as Error).message}` };
     }
-    const body = (await response.json().catch(() => ({}))) as TwilioMessage;
-    if (response.ok && body.sid) {
+    const body = parseJson(response.body);
+    if (response.status < 300 && body.sid) {
       return {
         outcome: "accepted",
         sid: body.sid,
@@ -63,5 +71,39 @@ export class TwilioProvider implements SmsProvider {
       code: body.code ?? null,
       message: body.message ?? `provider answered ${response.status}`,
     };
+  }
+
+  private post(form: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const request = this.client.request(this.url, {
+        method: "POST",
+        agent: this.agent,
+        timeout: TIMEOUT_MS,
+        headers: {
+          authorization: this.authorization,
+          "content-type": "application/x-www-form-urlencoded",
+          "content-length": Buffer.byteLength(form),
+          accept: "application/json",
+        },
+      });
+      request.on("timeout", () => request.destroy(new Error("timed out")));
+      request.on("error", reject);
+      request.on("response", (response) => {
+        let body = "";
+        response.setEncoding("utf8");
+        response.on("data", (chunk: string) => (body += chunk));
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+        response.on("error", reject);
+      });
+      request.end(form);
+    });
+  }
+}
+
+function parseJson(text: string): TwilioMessage {
+  try {
+    return JSON.parse(text) as TwilioMessage;
+  } catch {
+    return {};
   }
 }
