@@ -10,7 +10,7 @@ import type { RequestContext } from "./context";
 import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ChannelSubscriberResolver } from "./modules/channel/channel-subscriber.resolver";
-import { ChannelResolver, SubscriberResolver } from "./modules/channel/channel.resolver";
+import { ChannelResolver } from "./modules/channel/channel.resolver";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import {
   ConsentResolver,
@@ -28,7 +28,8 @@ import { BulkMessageResolver } from "./modules/message/bulk-message.resolver";
 import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
 import { MessageResolver } from "./modules/message/message.resolver";
 import { visibleTo } from "./modules/message/message.service";
-import { ReactionResolver, ReadReceiptResolver } from "./modules/message/reaction.resolver";
+import { ReactionResolver } from "./modules/message/reaction.resolver";
+import { individualOf } from "./modules/individual/individual.relation";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
@@ -54,11 +55,9 @@ const resolvers = [
   IndividualGroupResolver,
   ChannelResolver,
   ChannelSubscriberResolver,
-  SubscriberResolver,
   MessageResolver,
   ChannelMessagesResolver,
   ReactionResolver,
-  ReadReceiptResolver,
   InboxResolver,
   BulkMessageResolver,
 ] as const;
@@ -98,6 +97,13 @@ function referenceResolvers() {
   };
 }
 
+/** Relation fields resolved hundreds of times a request, kept off type-graphql's resolver wrapper. */
+const plainResolvers = {
+  Subscriber: { individual: individualOf },
+  Reaction: { individual: individualOf },
+  ReadReceipt: { individual: individualOf },
+};
+
 /** The Federation 2 subgraph schema: type-graphql builds the types, @apollo/subgraph adds _service/_entities. */
 export async function buildGatewaySchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
@@ -111,8 +117,11 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     ${printSchemaWithDirectives(schema)}
   `;
   const resolverMap = createResolversMap(schema) as Record<string, object>;
-  for (const [typeName, reference] of Object.entries(referenceResolvers())) {
-    resolverMap[typeName] = { ...resolverMap[typeName], ...reference };
+  for (const [typeName, fields] of [
+    ...Object.entries(referenceResolvers()),
+    ...Object.entries(plainResolvers),
+  ]) {
+    resolverMap[typeName] = { ...resolverMap[typeName], ...fields };
   }
   // createResolversMap's type is wider than buildSubgraphSchema's; the shapes agree at runtime.
   return buildSubgraphSchema({ typeDefs, resolvers: resolverMap as GraphQLResolverMap<unknown> });

@@ -20,7 +20,6 @@ import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
 import { Individual, IndividualGroup } from "../individual/individual.type";
 import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
-import type { SubscriberFieldsRow } from "./channel.repository";
 import { Channel, ChannelConnection, Subscriber } from "./channel.type";
 
 /** A channel row, with the caller's subscription when the query already joined it (inbox). */
@@ -153,13 +152,5 @@ export class ChannelResolver {
     return whenLoaded(callerSubscription(channel, loaders), (subscription) =>
       subscription?.horizonMessageId ? subscription.acknowledgedAt : null,
     );
-  }
-}
-
-@Resolver(() => Subscriber)
-export class SubscriberResolver {
-  @FieldResolver(() => Individual)
-  individual(@Root() subscriber: SubscriberFieldsRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.individual.individualById.loadValue(subscriber.individualId);
   }
 }

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType } from "type-graphql";
 import { ConnectionType } from "../../lib/connection";
+import { Individual } from "../individual/individual.type";
 
 /** Seed 002 subscription types of a channel. */
 export const SUBSCRIPTION_TYPES = [
@@ -79,4 +80,8 @@ export class Subscriber {
 
   @Field(() => Boolean, { description: "Wants notifications of new messages." })
   notify!: boolean;
+
+  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  @Field(() => Individual)
+  individual?: Individual;
 }

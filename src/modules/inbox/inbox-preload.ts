@@ -28,14 +28,16 @@ export async function preloadInbox(
   ]);
   const subscribers = loaded<SubscriberFieldsRow[]>(subscriberLists).flat();
   const messages = loaded<MessageRow>(lastMessages);
-  const individualIds = [
+  // Distinct first: the same few individuals subscribe to many channels, and loadMany costs two
+  // promises per key, repeated or not.
+  const individualIds = new Set([
     ...(selected.has("subscribers.individual") ? subscribers.map((row) => row.individualId) : []),
     ...(selected.has("lastMessage.author")
       ? messages.flatMap((message) => (message.authorId ? [message.authorId] : []))
       : []),
-  ];
+  ]);
   await Promise.all([
-    individualIds.length > 0 && loaders.individual.individualById.loadMany(individualIds),
+    individualIds.size > 0 && loaders.individual.individualById.loadMany([...individualIds]),
     selected.has("lastMessage.reactions") &&
       loaders.message.reactionsByMessageId.loadMany(messages.map((message) => message.id)),
   ]);

@@ -1,5 +1,6 @@
 import { Directive, Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionType } from "../../lib/connection";
+import { Individual } from "../individual/individual.type";
 
 export enum ReactionType {
   DISLIKE = "DISLIKE",
@@ -55,6 +56,10 @@ export class Reaction {
 
   @Field(() => Date)
   createdAt!: Date;
+
+  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  @Field(() => Individual)
+  individual?: Individual;
 }
 
 @ObjectType({
@@ -67,6 +72,10 @@ export class ReadReceipt {
 
   @Field(() => Date, { nullable: true, description: "When their read horizon passed it." })
   acknowledgedAt!: Date | null;
+
+  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  @Field(() => Individual)
+  individual?: Individual;
 }
 
 @ObjectType({
