@@ -11,6 +11,7 @@ import {
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
+import { rawRowMapper } from "../../lib/raw-rows";
 
 export interface ChannelListFilter {
   archived?: boolean;
@@ -62,6 +63,8 @@ const SUBSCRIBER_FIELDS = {
 };
 
 export type SubscriberFieldsRow = Pick<ChannelSubscriberRow, keyof typeof SUBSCRIBER_FIELDS>;
+
+const toSubscriberFields = rawRowMapper<SubscriberFieldsRow>(SUBSCRIBER_FIELDS);
 
 /** Seed 002 messaging-channels and their subscribers. */
 export class ChannelRepository {
@@ -197,16 +200,20 @@ export class ChannelRepository {
   }
 
   /** Like findSubscribersByChannelIds, with only the columns the graph reads. */
-  findSubscriberFieldsByChannelIds(
+  async findSubscriberFieldsByChannelIds(
     organizationId: string,
     channelIds: readonly string[],
   ): Promise<SubscriberFieldsRow[]> {
-    if (!channelIds.length) return Promise.resolve([]);
-    return this.db
-      .select(SUBSCRIBER_FIELDS)
-      .from(channelSubscribers)
-      .where(subscribersOf(organizationId, channelIds))
-      .orderBy(...SUBSCRIBER_ORDER);
+    if (!channelIds.length) return [];
+    // Both drivers answer execute() with { rows }; Database's shared type leaves it unknown.
+    const { rows } = (await this.db.execute(
+      this.db
+        .select(SUBSCRIBER_FIELDS)
+        .from(channelSubscribers)
+        .where(subscribersOf(organizationId, channelIds))
+        .orderBy(...SUBSCRIBER_ORDER),
+    )) as { rows: Record<string, unknown>[] };
+    return rows.map(toSubscriberFields);
   }
 
   /** One individual's subscriptions among the channels. */
