@@ -10,12 +10,13 @@ import { newId } from "../../lib/ids";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
 import {
-  decideEffect,
-  dependsOnDoubleOptIn,
-  DEPLOYMENT_EVENTS,
-  setsFlag,
-  type OptOutWarning,
-} from "./consent-rules";
+  CHANNEL_FLAG,
+  CONFIRMING_REPLY,
+  LedgerBatch,
+  uniquePairs,
+  type BatchItem,
+} from "./consent-batch";
+import { dependsOnDoubleOptIn, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
 import type { ConsentRepository } from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
@@ -49,13 +50,8 @@ export interface AppliedChange {
   preferences: ContactPreferenceRow[];
 }
 
-const FLAG = { SMS: "doNotText", VOICE: "doNotCall", EMAIL: "doNotEmail" } as const;
-
-const SUPERSEDED: OptOutWarning = {
-  warningCode: "SUPERSEDED",
-  warningDescription:
-    "A newer decision for this channel stands; the event is recorded without effect",
-};
+/** A concurrent transaction appended the same idempotency key or created the same preference. */
+export class ConcurrentConsentChange extends Error {}
 
 function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): string | null {
   return change.messageId
@@ -64,9 +60,14 @@ function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): 
 }
 
 /**
- * Applies a consent change inside one transaction (CONSENT.md): each preference changes only
+ * Applies consent changes inside one transaction (CONSENT.md): each preference changes only
  * together with its ledger row; repeats (same message id + event + value) change nothing; and a
  * late event older than the channel's latest decision is recorded without overriding it.
+ *
+ * A batch of changes costs the same few statements as one: lock the values' preferences, read
+ * the ledger's state for them, then append every event with its preference writes in one
+ * statement. In between, the changes are settled in memory one after another, exactly as
+ * separate transactions would settle them in that order.
  */
 export class ConsentLedger {
   constructor(
@@ -76,133 +77,97 @@ export class ConsentLedger {
   ) {}
 
   async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
-    if (DEPLOYMENT_EVENTS.has(change.event)) return this.applyDeploymentSwitch(tx, change);
-    // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
-    const needsSwitch = change.attributes.some((attribute) =>
-      dependsOnDoubleOptIn(change.event, attribute.okToCommunicate),
-    );
-    const organization = needsSwitch
-      ? await this.organizations.lockForConsentChange(tx, change.organizationId)
-      : undefined;
-    const doubleOptIn = organization?.doubleOptIn ?? false;
-    const result: AppliedChange = { warnings: [], events: [], preferences: [] };
-    // A fixed lock order keeps two requests over the same values from deadlocking.
-    const ordered = [...change.attributes].sort((a, b) => a.contact.localeCompare(b.contact));
-    for (const attribute of ordered) {
-      const applied = await this.applyAttribute(tx, change, attribute, doubleOptIn);
-      result.events.push(applied.event);
-      result.warnings.push(...applied.event.warnings);
-      if (
-        applied.preference &&
-        !result.preferences.some((row) => row.id === applied.preference!.id)
-      ) {
-        result.preferences.push(applied.preference);
+    const [applied] = await this.applyAll(tx, [change]);
+    return applied;
+  }
+
+  /** Changes of one organization, applied in order; throws ConcurrentConsentChange to be retried. */
+  async applyAll(tx: Executor, changes: readonly ConsentChange[]): Promise<AppliedChange[]> {
+    if (changes.some((change) => DEPLOYMENT_EVENTS.has(change.event))) {
+      const applied: AppliedChange[] = [];
+      for (const change of changes) {
+        applied.push(
+          DEPLOYMENT_EVENTS.has(change.event)
+            ? await this.applyDeploymentSwitch(tx, change)
+            : await this.apply(tx, change),
+        );
       }
+      return applied;
     }
-    return result;
-  }
-
-  private async applyAttribute(
-    tx: Executor,
-    change: ConsentChange,
-    attribute: NormalizedAttribute,
-    doubleOptIn: boolean,
-  ): Promise<{ event: ConsentEventRow; preference: ContactPreferenceRow | undefined }> {
-    const { organizationId } = change;
-    const { contact, channel } = attribute;
-    const flag = FLAG[channel];
-    // Only a confirming reply under double opt-in depends on a pending request.
-    const pending =
-      doubleOptIn && change.event === "OPTIN_TEXT_CONSENT_VIA_MESSAGE_RECEIVED"
-        ? await this.repository.findPendingOptIn(tx, organizationId, contact, channel)
-        : undefined;
-    const decision = decideEffect(change.event, attribute.okToCommunicate, {
-      doubleOptIn,
-      confirmationPending: pending?.reason === "CONFIRMATION",
-    });
-    let preference = await this.preferences.lockExisting(tx, organizationId, contact);
-    let effect: ConsentEventRow["effect"] = "NONE";
-    let next = preference ? preference[flag] : null;
-    if (setsFlag(decision.effect)) {
-      preference ??= (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
-      effect = decision.effect;
-      next = decision.effect === "OPT_OUT";
-    } else if (decision.effect === "CREATE" && !preference) {
-      preference = (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
-      effect = "CREATED";
-      next = !attribute.okToCommunicate;
-    }
-    const previous = preference ? preference[flag] : null;
-    const key = idempotencyKey(change, attribute);
-    const event = await this.repository.appendOnce(
-      tx,
-      this.eventRow(change, attribute, {
-        effect,
-        previous,
-        next,
-        warnings: decision.warnings,
-        key,
-      }),
-      setsFlag(decision.effect) ? { previous, next: next!, superseded: SUPERSEDED } : null,
-      decision.effect === "OPT_IN",
+    const { organizationId } = changes[0];
+    const items = changes.flatMap((change) =>
+      // Sorted by value, so each change answers its events in one stable order.
+      [...change.attributes]
+        .sort((a, b) => a.contact.localeCompare(b.contact))
+        .map((attribute) => ({ change, attribute, key: idempotencyKey(change, attribute) })),
     );
-    if (!event) {
-      // A repeat changes nothing and answers what the first time recorded.
-      const earlier = await this.repository.findByIdempotencyKey(tx, organizationId, key!);
-      return { event: earlier!, preference };
-    }
-    if (preference && event.newOptedOut !== null && event.newOptedOut !== preference[flag]) {
-      preference = await this.preferences.setFlags(tx, organizationId, preference.id, {
-        [flag]: event.newOptedOut,
-      });
-    }
-    if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
-      const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
-      await this.repository.putPendingOptIn(tx, {
-        organizationId,
-        contact,
-        channel,
-        reason,
-        eventId: event.id,
-      });
-    }
-    return { event, preference };
+    const batch = await this.openBatch(tx, organizationId, items);
+    const applied = changes.map((change) => {
+      const result: AppliedChange = { warnings: [], events: [], preferences: [] };
+      for (const item of items.filter((candidate) => candidate.change === change)) {
+        const { event, preference } = batch.settle(item);
+        result.events.push(event);
+        result.warnings.push(...event.warnings);
+        if (preference && !result.preferences.some((row) => row.id === preference.id)) {
+          result.preferences.push(preference);
+        }
+      }
+      return result;
+    });
+    await this.write(tx, organizationId, batch);
+    return applied;
   }
 
-  private eventRow(
-    change: ConsentChange,
-    attribute: NormalizedAttribute,
-    outcome: {
-      effect: ConsentEventRow["effect"];
-      previous: boolean | null;
-      next: boolean | null;
-      warnings: OptOutWarning[];
-      key: string | null;
-    },
-  ) {
-    return {
-      organizationId: change.organizationId,
-      id: newId(),
-      departmentId: change.departmentId,
-      eventType: change.event,
-      updateType: change.updateType,
-      channel: attribute.channel,
-      contact: attribute.contact,
-      rawValue: attribute.rawValue,
-      okToCommunicate: attribute.okToCommunicate,
-      effect: outcome.effect,
-      previousOptedOut: outcome.previous,
-      newOptedOut: outcome.next,
-      source: change.source,
-      actorUserId: change.actorUserId,
-      apiCallSource: change.apiCallSource,
-      customerId: attribute.customerId ?? change.customerId,
-      messageId: change.messageId,
-      inboundText: change.inboundText,
-      warnings: outcome.warnings,
-      effectiveAt: change.effectiveAt,
-      idempotencyKey: outcome.key,
-    };
+  /** Locks the batch's preferences, then reads what the ledger already holds for them. */
+  private async openBatch(tx: Executor, organizationId: string, items: BatchItem[]) {
+    const contacts = [...new Set(items.map((item) => item.attribute.contact))];
+    const locked = await this.preferences.lockForConsentChange(tx, organizationId, contacts);
+    // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
+    const needsSwitch = items.some((item) =>
+      dependsOnDoubleOptIn(item.change.event, item.attribute.okToCommunicate),
+    );
+    const keys = items.flatMap((item) => (item.key ? [item.key] : []));
+    const state = await this.repository.findLedgerState(tx, organizationId, {
+      keys,
+      pairs: uniquePairs(items),
+      // Only a confirming reply under double opt-in depends on a pending request.
+      withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
+      doubleOptIn: needsSwitch
+        ? this.organizations.doubleOptInForConsentChange(organizationId)
+        : null,
+    });
+    const earlier =
+      state.repeatedKeys.length > 0
+        ? await this.repository.findByIdempotencyKeys(tx, organizationId, state.repeatedKeys)
+        : [];
+    return new LedgerBatch({
+      now: new Date(),
+      doubleOptIn: state.doubleOptIn,
+      preferences: locked,
+      earlier,
+      decidedAt: state.decidedAt,
+      pending: state.pending,
+      newPreference: (contact, at) =>
+        this.preferences.newForConsentChange(organizationId, contact, at),
+    });
+  }
+
+  private async write(tx: Executor, organizationId: string, batch: LedgerBatch): Promise<void> {
+    const { events, created, updated, clearedPending, putPending } = batch.writes();
+    if (events.length === 0) return;
+    const preferences =
+      created.length + updated.length > 0
+        ? this.preferences.consentWriteStatements(organizationId, created, updated)
+        : null;
+    const written = await this.repository.appendBatch(tx, organizationId, {
+      events,
+      preferences,
+      clearedPending,
+      putPending,
+    });
+    if (written.appended < events.length || written.created < created.length) {
+      throw new ConcurrentConsentChange("A concurrent consent change came first; retry");
+    }
   }
 
   private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
@@ -252,9 +217,9 @@ export class ConsentLedger {
     before: ContactPreferenceRow | null,
     after: ContactPreferenceRow,
   ): Promise<void> {
-    for (const [channel, flag] of Object.entries(FLAG) as [
+    for (const [channel, flag] of Object.entries(CHANNEL_FLAG) as [
       CommunicationTypeValue,
-      (typeof FLAG)[CommunicationTypeValue],
+      (typeof CHANNEL_FLAG)[CommunicationTypeValue],
     ][]) {
       const previous = before ? before[flag] : false;
       if (previous === after[flag]) continue;

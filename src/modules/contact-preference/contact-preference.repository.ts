@@ -6,6 +6,7 @@ import {
   type NewContactPreferenceRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { arrayColumns, pgArray } from "../../db/pg-array";
 import { tenantRow } from "../../db/tenant";
 
 export type ContactPreferenceConditions = Partial<
@@ -167,37 +168,64 @@ export class ContactPreferenceRepository {
   }
 
   /**
-   * The preference for a value, created with every flag false when missing, locked FOR UPDATE
-   * for the caller's transaction: concurrent consent changes to one value serialize here.
+   * The preferences of `contacts` that exist, locked FOR UPDATE in the caller's transaction in
+   * contact order (one order for every writer, so two consent batches never deadlock).
    */
-  async lockOrCreate(
+  lockByContacts(
     executor: Executor,
     organizationId: string,
-    contact: string,
-    id: string,
-  ): Promise<{ row: ContactPreferenceRow; created: boolean }> {
-    // A row this transaction inserted is already its own until commit: no second lock is needed.
-    const [inserted] = await executor
-      .insert(table)
-      .values({ organizationId, id, contact, createdAt: new Date() })
-      .onConflictDoNothing({ target: [table.organizationId, table.contact] })
-      .returning();
-    if (inserted) return { row: inserted, created: true };
-    const row = await this.findByContactForUpdate(executor, organizationId, contact);
-    return { row: row!, created: false };
+    contacts: readonly string[],
+  ): Promise<ContactPreferenceRow[]> {
+    return executor
+      .select()
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
+      .orderBy(table.contact)
+      .for("update");
   }
 
-  async updateFlags(
-    executor: Executor,
+  /**
+   * For the consent ledger's single-statement write: data-modifying statements (to run as CTEs)
+   * that insert the preferences it created and store the flags of the ones it locked. `created`
+   * returns one row per preference inserted; one that another transaction created meanwhile is
+   * skipped, so fewer rows come back.
+   */
+  writeStatements(
     organizationId: string,
-    id: string,
-    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
-  ): Promise<ContactPreferenceRow> {
-    const [updated] = await executor
-      .update(table)
-      .set({ ...flags, updatedAt: new Date() })
-      .where(tenantRow(table, organizationId, id))
-      .returning();
-    return updated;
+    created: readonly ContactPreferenceRow[],
+    updated: readonly ContactPreferenceRow[],
+  ): { created: SQL; updated: SQL } {
+    // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
+    const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
+    const contacts = pgArray(
+      "text",
+      inserted.map((row) => row.contact),
+    );
+    const createdAt = pgArray(
+      "timestamptz",
+      inserted.map((row) => row.createdAt),
+    );
+    return {
+      created: sql`insert into ${table}
+          (organization_id, id, do_not_text, do_not_call, do_not_email, updated_at, contact, created_at)
+        select ${organizationId}, c.* from unnest(${flagColumns(inserted)}, ${contacts}, ${createdAt}) as c
+        on conflict (organization_id, contact) do nothing
+        returning 1`,
+      updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
+          do_not_email = f.do_not_email, updated_at = f.updated_at
+        from unnest(${flagColumns(updated)}) as f(id, do_not_text, do_not_call, do_not_email, updated_at)
+        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id`,
+    };
   }
+}
+
+/** id, the three flags and updated_at of each row, as five array parameters for unnest. */
+function flagColumns(rows: readonly ContactPreferenceRow[]): SQL {
+  return arrayColumns(rows, [
+    ["uuid", (row) => row.id],
+    ["boolean", (row) => row.doNotText],
+    ["boolean", (row) => row.doNotCall],
+    ["boolean", (row) => row.doNotEmail],
+    ["timestamptz", (row) => row.updatedAt],
+  ]);
 }

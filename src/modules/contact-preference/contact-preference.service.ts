@@ -212,23 +212,39 @@ export class ContactPreferenceService {
     return this.repository.textingAllowedCondition(organizationId, contact);
   }
 
-  /** For the consent ledger: the value's preference, created if missing, locked in `executor`'s transaction. */
-  lockOrCreate(executor: Executor, organizationId: string, contact: string) {
-    return this.repository.lockOrCreate(executor, organizationId, contact, newId());
+  /** For the consent ledger: the existing preferences of `contacts`, locked in `executor`'s transaction. */
+  lockForConsentChange(executor: Executor, organizationId: string, contacts: readonly string[]) {
+    return this.repository.lockByContacts(executor, organizationId, contacts);
   }
 
-  /** For the consent ledger: the value's preference if it exists, locked in `executor`'s transaction. */
-  lockExisting(executor: Executor, organizationId: string, contact: string) {
-    return this.repository.findByContactForUpdate(executor, organizationId, contact);
+  /** For the consent ledger: a preference it is about to create, every flag false. */
+  newForConsentChange(organizationId: string, contact: string, at: Date): ContactPreferenceRow {
+    return {
+      organizationId,
+      id: newId(),
+      legacyId: null,
+      nextgenLegacyId: null,
+      contact,
+      reason: null,
+      country: null,
+      doNotText: false,
+      doNotCall: false,
+      doNotEmail: false,
+      createdAt: at,
+      updatedAt: at,
+    };
   }
 
-  /** For the consent ledger only: flags change together with their event, in its transaction. */
-  setFlags(
-    executor: Executor,
+  /**
+   * For the consent ledger only: flags change together with their event, in its statement. See
+   * ContactPreferenceRepository.writeStatements.
+   */
+  consentWriteStatements(
     organizationId: string,
-    id: string,
-    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
-  ): Promise<ContactPreferenceRow> {
-    return this.repository.updateFlags(executor, organizationId, id, flags);
+    created: readonly ContactPreferenceRow[],
+    updated: readonly ContactPreferenceRow[],
+  ) {
+    return this.repository.writeStatements(organizationId, created, updated);
   }
+
 }
