@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type {
   CommunicationTypeValue,
@@ -17,7 +18,7 @@ import {
   type BatchItem,
 } from "./consent-batch";
 import { dependsOnDoubleOptIn, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
-import type { ConsentRepository } from "./consent.repository";
+import { WRITE_GUARD, type ConsentRepository } from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
 export interface NormalizedAttribute {
@@ -50,8 +51,14 @@ export interface AppliedChange {
   preferences: ContactPreferenceRow[];
 }
 
-/** A concurrent transaction appended the same idempotency key or created the same preference. */
+/** Another transaction changed a batch's values after it read them: apply the batch again. */
 export class ConcurrentConsentChange extends Error {}
+
+/** A preference as answered, without the row version the ledger read it at. */
+function withoutVersion(row: ContactPreferenceRow & { version?: string }): ContactPreferenceRow {
+  const { version: _version, ...preference } = row;
+  return preference;
+}
 
 function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): string | null {
   return change.messageId
@@ -60,14 +67,16 @@ function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): 
 }
 
 /**
- * Applies consent changes inside one transaction (CONSENT.md): each preference changes only
- * together with its ledger row; repeats (same message id + event + value) change nothing; and a
- * late event older than the channel's latest decision is recorded without overriding it.
+ * Applies consent changes (CONSENT.md): each preference changes only together with its ledger
+ * row; repeats (same message id + event + value) change nothing; and a late event older than the
+ * channel's latest decision is recorded without overriding it.
  *
- * A batch of changes costs the same few statements as one: lock the values' preferences, read
- * the ledger's state for them, then append every event with its preference writes in one
- * statement. In between, the changes are settled in memory one after another, exactly as
- * separate transactions would settle them in that order.
+ * A batch of changes costs the same few statements as one: read the values' preferences and
+ * what the ledger holds for them, settle the changes in memory one after another (exactly as
+ * separate transactions would, in that order), then append every event with its preference
+ * writes in one statement. That statement writes only if the preferences it read are unchanged,
+ * so outside a transaction the batch needs no locks held between statements (`lock: false`);
+ * inside one, `lock: true` locks them as they are read and the write always goes through.
  */
 export class ConsentLedger {
   constructor(
@@ -76,20 +85,29 @@ export class ConsentLedger {
     private readonly organizations: OrganizationService,
   ) {}
 
+  /** Inside the caller's transaction. */
   async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
-    const [applied] = await this.applyAll(tx, [change]);
+    const [applied] = await this.applyAll(tx, [change], { lock: true });
     return applied;
   }
 
-  /** Changes of one organization, applied in order; throws ConcurrentConsentChange to be retried. */
-  async applyAll(tx: Executor, changes: readonly ConsentChange[]): Promise<AppliedChange[]> {
+  /**
+   * Changes of one organization, applied in order. Throws ConcurrentConsentChange, having
+   * written nothing, when another transaction changed the same values first: apply them again.
+   * A deployment switch needs a transaction (`lock: true`).
+   */
+  async applyAll(
+    executor: Executor,
+    changes: readonly ConsentChange[],
+    options: { lock: boolean },
+  ): Promise<AppliedChange[]> {
     if (changes.some((change) => DEPLOYMENT_EVENTS.has(change.event))) {
       const applied: AppliedChange[] = [];
       for (const change of changes) {
         applied.push(
           DEPLOYMENT_EVENTS.has(change.event)
-            ? await this.applyDeploymentSwitch(tx, change)
-            : await this.apply(tx, change),
+            ? await this.applyDeploymentSwitch(executor, change)
+            : await this.apply(executor, change),
         );
       }
       return applied;
@@ -101,7 +119,7 @@ export class ConsentLedger {
         .sort((a, b) => a.contact.localeCompare(b.contact))
         .map((attribute) => ({ change, attribute, key: idempotencyKey(change, attribute) })),
     );
-    const batch = await this.openBatch(tx, organizationId, items);
+    const { batch, switchRead } = await this.openBatch(executor, organizationId, items, options);
     const applied = changes.map((change) => {
       const result: AppliedChange = { warnings: [], events: [], preferences: [] };
       for (const item of items.filter((candidate) => candidate.change === change)) {
@@ -109,65 +127,83 @@ export class ConsentLedger {
         result.events.push(event);
         result.warnings.push(...event.warnings);
         if (preference && !result.preferences.some((row) => row.id === preference.id)) {
-          result.preferences.push(preference);
+          result.preferences.push(withoutVersion(preference));
         }
       }
       return result;
     });
-    await this.write(tx, organizationId, batch);
+    await this.write(executor, organizationId, batch, switchRead);
     return applied;
   }
 
-  /** Locks the batch's preferences, then reads what the ledger already holds for them. */
-  private async openBatch(tx: Executor, organizationId: string, items: BatchItem[]) {
+  /** Reads the batch's preferences (locked, with `lock`), then what the ledger holds for them. */
+  private async openBatch(
+    executor: Executor,
+    organizationId: string,
+    items: BatchItem[],
+    { lock }: { lock: boolean },
+  ) {
     const contacts = [...new Set(items.map((item) => item.attribute.contact))];
-    const locked = await this.preferences.lockForConsentChange(tx, organizationId, contacts);
     // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
     const needsSwitch = items.some((item) =>
       dependsOnDoubleOptIn(item.change.event, item.attribute.okToCommunicate),
     );
-    const keys = items.flatMap((item) => (item.key ? [item.key] : []));
-    const state = await this.repository.findLedgerState(tx, organizationId, {
-      keys,
-      pairs: uniquePairs(items),
-      // Only a confirming reply under double opt-in depends on a pending request.
-      withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
-      doubleOptIn: needsSwitch
-        ? this.organizations.doubleOptInForConsentChange(organizationId)
-        : null,
-    });
+    const switchQuery = needsSwitch
+      ? this.organizations.doubleOptInForConsentChange(organizationId)
+      : null;
+    const readLedger = () =>
+      this.repository.findLedgerState(executor, organizationId, {
+        keys: items.flatMap((item) => (item.key ? [item.key] : [])),
+        pairs: uniquePairs(items),
+        // Only a confirming reply under double opt-in depends on a pending request.
+        withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
+        doubleOptIn: switchQuery,
+      });
+    const readPreferences = () =>
+      this.preferences.readForConsentChange(executor, organizationId, contacts, lock);
+    // Locked, the ledger is read after the locks are held, so it sees every committed decision;
+    // unlocked, the two reads go out together and the write checks what they saw.
+    const [preferences, state] = lock
+      ? [await readPreferences(), await readLedger()]
+      : await Promise.all([readPreferences(), readLedger()]);
     const earlier =
       state.repeatedKeys.length > 0
-        ? await this.repository.findByIdempotencyKeys(tx, organizationId, state.repeatedKeys)
+        ? await this.repository.findByIdempotencyKeys(executor, organizationId, state.repeatedKeys)
         : [];
-    return new LedgerBatch({
+    const batch = new LedgerBatch({
       now: new Date(),
       doubleOptIn: state.doubleOptIn,
-      preferences: locked,
+      preferences,
       earlier,
       decidedAt: state.decidedAt,
       pending: state.pending,
       newPreference: (contact, at) =>
         this.preferences.newForConsentChange(organizationId, contact, at),
     });
+    const switchRead = switchQuery ? { query: switchQuery, expected: state.doubleOptIn } : null;
+    return { batch, switchRead };
   }
 
-  private async write(tx: Executor, organizationId: string, batch: LedgerBatch): Promise<void> {
-    const { events, created, updated, clearedPending, putPending } = batch.writes();
+  private async write(
+    executor: Executor,
+    organizationId: string,
+    batch: LedgerBatch,
+    switchRead: { query: SQL; expected: boolean } | null,
+  ): Promise<void> {
+    const { events, created, existing, clearedPending, putPending } = batch.writes();
     if (events.length === 0) return;
     const preferences =
-      created.length + updated.length > 0
-        ? this.preferences.consentWriteStatements(organizationId, created, updated)
+      created.length + existing.length > 0
+        ? this.preferences.consentWriteStatements(organizationId, created, existing, WRITE_GUARD)
         : null;
-    const written = await this.repository.appendBatch(tx, organizationId, {
+    const written = await this.repository.appendBatch(executor, organizationId, {
       events,
       preferences,
+      doubleOptIn: switchRead,
       clearedPending,
       putPending,
     });
-    if (written.appended < events.length || written.created < created.length) {
-      throw new ConcurrentConsentChange("A concurrent consent change came first; retry");
-    }
+    if (!written) throw new ConcurrentConsentChange("A concurrent consent change came first");
   }
 
   private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {

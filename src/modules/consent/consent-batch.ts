@@ -1,4 +1,5 @@
 import type { ConsentEventRow, ContactPreferenceRow } from "../../db/schema";
+import type { VersionedPreference } from "../contact-preference/contact-preference.repository";
 import { newId } from "../../lib/ids";
 import type { ConsentChange, NormalizedAttribute } from "./consent-apply";
 import { decideEffect, setsFlag, type OptOutWarning } from "./consent-rules";
@@ -31,7 +32,7 @@ export interface BatchItem {
 export interface LedgerBatchStart {
   now: Date;
   doubleOptIn: boolean;
-  preferences: readonly ContactPreferenceRow[];
+  preferences: readonly VersionedPreference[];
   /** Ledger events whose idempotency keys the batch repeats. */
   earlier: readonly ConsentEventRow[];
   /** By pairKey: epoch milliseconds of the channel's latest decision in the ledger. */
@@ -58,7 +59,6 @@ type PendingChange = { pair: ChannelOfValue; put: PendingOptInRow | null };
 export class LedgerBatch {
   private readonly preferences = new Map<string, ContactPreferenceRow>();
   private readonly created = new Set<string>();
-  private readonly flagged = new Set<string>();
   private readonly events: ConsentEventRow[] = [];
   private readonly byKey = new Map<string, ConsentEventRow>();
   private readonly pendingChanges = new Map<string, PendingChange>();
@@ -116,7 +116,6 @@ export class LedgerBatch {
     if (preference && next !== null && next !== preference[flag]) {
       preference = { ...preference, [flag]: next, updatedAt: this.start.now };
       this.preferences.set(contact, preference);
-      if (!this.created.has(contact)) this.flagged.add(contact);
     }
     if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
       const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
@@ -131,15 +130,18 @@ export class LedgerBatch {
     return { event, preference };
   }
 
-  /** Everything the settled batch writes, in one statement (ConsentRepository.appendBatch). */
+  /**
+   * Everything the settled batch writes, in one statement (ConsentRepository.appendBatch):
+   * `existing` holds every preference it read, as it now stands, with the version it was read at.
+   */
   writes() {
     const changes = [...this.pendingChanges.values()];
-    const rowsOf = (contacts: Set<string>) =>
-      [...contacts].map((contact) => this.preferences.get(contact)!);
     return {
       events: this.events,
-      created: rowsOf(this.created),
-      updated: rowsOf(this.flagged),
+      created: [...this.created].map((contact) => this.preferences.get(contact)!),
+      existing: this.start.preferences.map(
+        (row) => this.preferences.get(row.contact) as VersionedPreference,
+      ),
       clearedPending: changes.filter((change) => !change.put).map((change) => change.pair),
       putPending: changes.flatMap((change) => (change.put ? [change.put] : [])),
     };

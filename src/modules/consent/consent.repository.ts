@@ -39,6 +39,9 @@ interface LedgerStateRow {
   detail: string | null;
 }
 
+/** What every write of ConsentRepository.appendBatch is conditioned on. */
+export const WRITE_GUARD = sql`(select ok from verdict)`;
+
 export const pairKey = (pair: ChannelOfValue) => `${pair.channel}:${pair.contact}`;
 
 type ColumnOf<Row> = readonly [type: string, value: (row: Row) => ArrayElement];
@@ -149,48 +152,55 @@ export class ConsentRepository {
 
   /**
    * Appends a batch's events in one statement, together with its preference writes and pending
-   * opt-in changes (CONSENT.md: a preference changes only together with its event). Answers how
-   * many events and preferences were written: fewer than given means a concurrent transaction
-   * recorded the same idempotency key or created the same preference first.
+   * opt-in changes (CONSENT.md: a preference changes only together with its event), provided
+   * the state the batch was settled against still holds: its preferences unchanged and, when it
+   * read it, the double opt-in switch the same. Answers false, having written nothing, when it
+   * does not. A repeat's idempotency key or a new value recorded meanwhile by another
+   * transaction fails the statement with a unique violation.
    */
   async appendBatch(
     executor: Executor,
     organizationId: string,
     batch: {
       events: readonly ConsentEventRow[];
-      preferences: { created: SQL; updated: SQL } | null;
+      preferences: { unchanged: SQL; created: SQL; updated: SQL } | null;
+      doubleOptIn: { query: SQL; expected: boolean } | null;
       clearedPending: readonly ChannelOfValue[];
       putPending: readonly PendingOptInRow[];
     },
-  ): Promise<{ appended: number; created: number }> {
-    const ctes: SQL[] = [];
+  ): Promise<boolean> {
+    const conditions = [
+      batch.preferences?.unchanged ?? sql`true`,
+      batch.doubleOptIn
+        ? sql`(${batch.doubleOptIn.query}) = ${batch.doubleOptIn.expected}`
+        : sql`true`,
+    ];
+    const ctes: SQL[] = [sql`verdict as (select ${sql.join(conditions, sql` and `)} as ok)`];
     if (batch.preferences) {
       ctes.push(sql`created_preferences as (${batch.preferences.created})`);
       ctes.push(sql`updated_preferences as (${batch.preferences.updated})`);
     }
     if (batch.clearedPending.length > 0) {
       ctes.push(sql`cleared_pending as (delete from ${pendingOptIns}
-        where organization_id = ${organizationId}
+        where organization_id = ${organizationId} and ${WRITE_GUARD}
           and (contact, channel) in (select * from unnest(${pairColumns(batch.clearedPending)})))`);
     }
     if (batch.putPending.length > 0) {
       ctes.push(sql`put_pending as (insert into ${pendingOptIns}
           (organization_id, contact, channel, reason, event_id, created_at)
         select ${organizationId}, * from unnest(${arrayColumns(batch.putPending, PENDING_COLUMNS)})
+        where ${WRITE_GUARD}
         on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
           event_id = excluded.event_id, created_at = excluded.created_at)`);
     }
     ctes.push(sql`appended as (insert into ${consentEvents} (organization_id, ${EVENT_COLUMN_NAMES})
       select ${organizationId}, * from unnest(${arrayColumns(batch.events, EVENT_COLUMN_VALUES)})
-      on conflict (organization_id, idempotency_key) where idempotency_key is not null do nothing
-      returning 1)`);
-    const created = batch.preferences ? sql`(select count(*) from created_preferences)` : sql`0`;
-    const [counts] = await selectRows<{ appended: number; created: number }>(
+      where ${WRITE_GUARD})`);
+    const [verdict] = await selectRows<{ ok: boolean }>(
       executor,
-      sql`with ${sql.join(ctes, sql`, `)}
-        select (select count(*) from appended)::int as appended, ${created}::int as created`,
+      sql`with ${sql.join(ctes, sql`, `)} select ok from verdict`,
     );
-    return counts;
+    return verdict.ok;
   }
 
   /** The earlier events that repeated requests stand for. */

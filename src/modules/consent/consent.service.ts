@@ -16,6 +16,7 @@ import type { OrganizationService } from "../organization/organization.service";
 import { GroupCommit } from "../../lib/group-commit";
 import {
   ConcurrentConsentChange,
+  type AppliedChange,
   type ConsentChange,
   type ConsentLedger,
   type NormalizedAttribute,
@@ -78,6 +79,18 @@ interface QueuedChange {
 const GROUP_COMMIT = { maxBatch: 64, concurrency: 2 };
 /** A concurrent transaction can win a race for the same new value once per attempt. */
 const CONCURRENT_ATTEMPTS = 5;
+
+const isConcurrentChange = (error: unknown) =>
+  error instanceof ConcurrentConsentChange || isUniqueViolation(error);
+
+function answers(applied: AppliedChange[]): OptOutResult[] {
+  return applied.map((change) => ({
+    errors: [],
+    warnings: change.warnings,
+    event: change.events[0] ?? null,
+    preferences: change.preferences,
+  }));
+}
 
 export interface ConsentActor {
   organizationId: string;
@@ -149,29 +162,35 @@ export class ConsentService {
     return batches;
   }
 
-  /** One transaction for the batch; a concurrent change to the same values (a repeat's key, a new preference) is retried. */
+  /**
+   * First without a transaction: the batch's write checks that nothing changed its values since
+   * it read them. When something did, or the batch needs a transaction (a deployment switch, a
+   * queued request marked applied with it), in a transaction that locks them as it reads; a
+   * race for the same new value or repeat is tried again.
+   */
   private async applyBatch(requests: QueuedChange[]): Promise<OptOutResult[]> {
-    const run = () =>
+    const changes = requests.map((request) => request.change);
+    const needsTransaction = requests.some(
+      (request) => request.afterApply || DEPLOYMENT_EVENTS.has(request.change.event),
+    );
+    if (!needsTransaction) {
+      try {
+        return answers(await this.ledger.applyAll(this.db, changes, { lock: false }));
+      } catch (error) {
+        if (!isConcurrentChange(error)) throw error;
+      }
+    }
+    const inTransaction = () =>
       this.db.transaction(async (tx) => {
-        const applied = await this.ledger.applyAll(
-          tx,
-          requests.map((request) => request.change),
-        );
+        const applied = await this.ledger.applyAll(tx, changes, { lock: true });
         for (const request of requests) await request.afterApply?.(tx);
         return applied;
       });
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const applied = await run();
-        return applied.map((change) => ({
-          errors: [],
-          warnings: change.warnings,
-          event: change.events[0] ?? null,
-          preferences: change.preferences,
-        }));
+        return answers(await inTransaction());
       } catch (error) {
-        const concurrent = error instanceof ConcurrentConsentChange || isUniqueViolation(error);
-        if (!concurrent || attempt === CONCURRENT_ATTEMPTS) throw error;
+        if (!isConcurrentChange(error) || attempt === CONCURRENT_ATTEMPTS) throw error;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   contactPreferences,
@@ -24,6 +24,9 @@ export type ContactPreferenceConditions = Partial<
 >;
 
 const table = contactPreferences;
+
+/** A preference with its row version (xmin), to tell whether another transaction wrote it since. */
+export type VersionedPreference = ContactPreferenceRow & { version: string };
 
 export class ContactPreferenceRepository {
   constructor(private readonly db: Executor) {}
@@ -168,33 +171,38 @@ export class ContactPreferenceRepository {
   }
 
   /**
-   * The preferences of `contacts` that exist, locked FOR UPDATE in the caller's transaction in
-   * contact order (one order for every writer, so two consent batches never deadlock).
+   * The preferences of `contacts` that exist, each with its row version (xmin), in contact
+   * order; with `lock`, locked FOR UPDATE in the caller's transaction in that order (one order
+   * for every writer, so two consent batches never deadlock).
    */
-  lockByContacts(
+  findVersionedByContacts(
     executor: Executor,
     organizationId: string,
     contacts: readonly string[],
-  ): Promise<ContactPreferenceRow[]> {
-    return executor
-      .select()
+    lock: boolean,
+  ): Promise<VersionedPreference[]> {
+    const query = executor
+      .select({ ...getTableColumns(table), version: sql<string>`xmin::text` })
       .from(table)
       .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
-      .orderBy(table.contact)
-      .for("update");
+      .orderBy(table.contact);
+    return lock ? query.for("update") : query;
   }
 
   /**
-   * For the consent ledger's single-statement write: data-modifying statements (to run as CTEs)
-   * that insert the preferences it created and store the flags of the ones it locked. `created`
-   * returns one row per preference inserted; one that another transaction created meanwhile is
-   * skipped, so fewer rows come back.
+   * For the consent ledger's single-statement write. `unchanged` is a condition that locks the
+   * `existing` rows (in contact order) and holds when none was written since it was read;
+   * `created` and `updated` are data-modifying statements, to run as CTEs when `guard` holds,
+   * that insert new preferences (a value created meanwhile fails the statement with a unique
+   * violation) and store the existing ones, every one rewritten so that its version moves and
+   * a concurrent batch that read it sees the change.
    */
-  writeStatements(
+  consentWriteStatements(
     organizationId: string,
     created: readonly ContactPreferenceRow[],
-    updated: readonly ContactPreferenceRow[],
-  ): { created: SQL; updated: SQL } {
+    existing: readonly VersionedPreference[],
+    guard: SQL,
+  ): { unchanged: SQL; created: SQL; updated: SQL } {
     // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
     const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
     const contacts = pgArray(
@@ -205,16 +213,24 @@ export class ContactPreferenceRepository {
       "timestamptz",
       inserted.map((row) => row.createdAt),
     );
+    const versions = arrayColumns(existing, [
+      ["uuid", (row) => row.id],
+      ["text", (row) => row.version],
+    ]);
     return {
+      unchanged: sql`(select count(*) = ${existing.length} from (
+          select p.id from ${table} p join unnest(${versions}) as v(id, version)
+            on p.id = v.id and p.xmin::text = v.version
+          where p.organization_id = ${organizationId}
+          order by p.contact for update of p) as still)`,
       created: sql`insert into ${table}
           (organization_id, id, do_not_text, do_not_call, do_not_email, updated_at, contact, created_at)
         select ${organizationId}, c.* from unnest(${flagColumns(inserted)}, ${contacts}, ${createdAt}) as c
-        on conflict (organization_id, contact) do nothing
-        returning 1`,
+        where ${guard}`,
       updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
           do_not_email = f.do_not_email, updated_at = f.updated_at
-        from unnest(${flagColumns(updated)}) as f(id, do_not_text, do_not_call, do_not_email, updated_at)
-        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id`,
+        from unnest(${flagColumns(existing)}) as f(id, do_not_text, do_not_call, do_not_email, updated_at)
+        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}`,
     };
   }
 }

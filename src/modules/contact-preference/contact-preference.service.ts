@@ -16,6 +16,7 @@ import type {
 import type {
   ContactPreferenceConditions,
   ContactPreferenceRepository,
+  VersionedPreference,
 } from "./contact-preference.repository";
 
 /** Records, in the edit's transaction, the ledger events for the flags an admin edit changed. */
@@ -212,9 +213,17 @@ export class ContactPreferenceService {
     return this.repository.textingAllowedCondition(organizationId, contact);
   }
 
-  /** For the consent ledger: the existing preferences of `contacts`, locked in `executor`'s transaction. */
-  lockForConsentChange(executor: Executor, organizationId: string, contacts: readonly string[]) {
-    return this.repository.lockByContacts(executor, organizationId, contacts);
+  /**
+   * For the consent ledger: the existing preferences of `contacts` with their row versions;
+   * with `lock`, locked in `executor`'s transaction.
+   */
+  readForConsentChange(
+    executor: Executor,
+    organizationId: string,
+    contacts: readonly string[],
+    lock: boolean,
+  ) {
+    return this.repository.findVersionedByContacts(executor, organizationId, contacts, lock);
   }
 
   /** For the consent ledger: a preference it is about to create, every flag false. */
@@ -235,16 +244,13 @@ export class ContactPreferenceService {
     };
   }
 
-  /**
-   * For the consent ledger only: flags change together with their event, in its statement. See
-   * ContactPreferenceRepository.writeStatements.
-   */
+  /** For the consent ledger only: see ContactPreferenceRepository.consentWriteStatements. */
   consentWriteStatements(
     organizationId: string,
     created: readonly ContactPreferenceRow[],
-    updated: readonly ContactPreferenceRow[],
+    existing: readonly VersionedPreference[],
+    guard: SQL,
   ) {
-    return this.repository.writeStatements(organizationId, created, updated);
+    return this.repository.consentWriteStatements(organizationId, created, existing, guard);
   }
-
 }
