@@ -151,21 +151,22 @@ export class ConsentLedger {
     const switchQuery = needsSwitch
       ? this.organizations.doubleOptInForConsentChange(organizationId)
       : null;
-    const readLedger = () =>
-      this.repository.findLedgerState(executor, organizationId, {
-        keys: items.flatMap((item) => (item.key ? [item.key] : [])),
-        pairs: uniquePairs(items),
-        // Only a confirming reply under double opt-in depends on a pending request.
-        withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
-        doubleOptIn: switchQuery,
-      });
-    const readPreferences = () =>
-      this.preferences.readForConsentChange(executor, organizationId, contacts, lock);
-    // Locked, the ledger is read after the locks are held, so it sees every committed decision;
-    // unlocked, the two reads go out together and the write checks what they saw.
-    const [preferences, state] = lock
-      ? [await readPreferences(), await readLedger()]
-      : await Promise.all([readPreferences(), readLedger()]);
+    // The ledger is read after the preferences: locked, it then sees every committed decision;
+    // unlocked, a decision committed after the preferences were read rewrote one of them, so
+    // the write's version check catches it (read the other way round, it would not).
+    const preferences = await this.preferences.readForConsentChange(
+      executor,
+      organizationId,
+      contacts,
+      lock,
+    );
+    const state = await this.repository.findLedgerState(executor, organizationId, {
+      keys: items.flatMap((item) => (item.key ? [item.key] : [])),
+      pairs: uniquePairs(items),
+      // Only a confirming reply under double opt-in depends on a pending request.
+      withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
+      doubleOptIn: switchQuery,
+    });
     const earlier =
       state.repeatedKeys.length > 0
         ? await this.repository.findByIdempotencyKeys(executor, organizationId, state.repeatedKeys)
