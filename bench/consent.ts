@@ -11,6 +11,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { withCpuProfile } from "./cpu-profile";
+import { withCpuTime } from "./cpu-time";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -74,8 +75,10 @@ async function main(): Promise<void> {
         `recordOptOutEvent(departmentId: $d, input: ${input}) { errors { errorCode } }`,
       shared: { declarations: "$d: ID!", variables: { d: DEPARTMENT } },
     });
-    const load = await withCpuProfile(process.env.BENCH_PROFILE, () =>
-      runLoad(app.server.url, token, requests, CLIENTS),
+    const { result: load, ...cpu } = await withCpuTime(() =>
+      withCpuProfile(process.env.BENCH_PROFILE, () =>
+        runLoad(app.server.url, token, requests, CLIENTS),
+      ),
     );
     const latencies = [...load.latencies].sort((a, b) => a - b);
 
@@ -105,6 +108,8 @@ async function main(): Promise<void> {
         eventsPerSecond: Math.round(EVENTS / load.seconds),
         p50Ms: Math.round(percentile(latencies, 50)),
         p99Ms: Math.round(percentile(latencies, 99)),
+        serverCpuMsPerEvent: Number(((cpu.serverSeconds * 1000) / EVENTS).toFixed(3)),
+        postgresCpuMsPerEvent: Number(((cpu.postgresSeconds * 1000) / EVENTS).toFixed(3)),
         ledgerRows: ledger[0].n,
         preferences: rows.length,
         replayMatches: mismatches === 0 && rows.length === NUMBERS,

@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import type {
   CommunicationTypeValue,
@@ -10,13 +11,14 @@ import { newId } from "../../lib/ids";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
 import {
-  decideEffect,
-  dependsOnDoubleOptIn,
-  DEPLOYMENT_EVENTS,
-  setsFlag,
-  type OptOutWarning,
-} from "./consent-rules";
-import type { ConsentRepository } from "./consent.repository";
+  CHANNEL_FLAG,
+  CONFIRMING_REPLY,
+  LedgerBatch,
+  uniquePairs,
+  type BatchItem,
+} from "./consent-batch";
+import { dependsOnDoubleOptIn, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
+import { WRITE_GUARD, type ConsentRepository } from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
 export interface NormalizedAttribute {
@@ -49,13 +51,14 @@ export interface AppliedChange {
   preferences: ContactPreferenceRow[];
 }
 
-const FLAG = { SMS: "doNotText", VOICE: "doNotCall", EMAIL: "doNotEmail" } as const;
+/** Another transaction changed a batch's values after it read them: apply the batch again. */
+export class ConcurrentConsentChange extends Error {}
 
-const SUPERSEDED: OptOutWarning = {
-  warningCode: "SUPERSEDED",
-  warningDescription:
-    "A newer decision for this channel stands; the event is recorded without effect",
-};
+/** A preference as answered, without the row version the ledger read it at. */
+function withoutVersion(row: ContactPreferenceRow & { version?: string }): ContactPreferenceRow {
+  const { version: _version, ...preference } = row;
+  return preference;
+}
 
 function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): string | null {
   return change.messageId
@@ -64,9 +67,16 @@ function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): 
 }
 
 /**
- * Applies a consent change inside one transaction (CONSENT.md): each preference changes only
- * together with its ledger row; repeats (same message id + event + value) change nothing; and a
- * late event older than the channel's latest decision is recorded without overriding it.
+ * Applies consent changes (CONSENT.md): each preference changes only together with its ledger
+ * row; repeats (same message id + event + value) change nothing; and a late event older than the
+ * channel's latest decision is recorded without overriding it.
+ *
+ * A batch of changes costs the same few statements as one: read the values' preferences and
+ * what the ledger holds for them, settle the changes in memory one after another (exactly as
+ * separate transactions would, in that order), then append every event with its preference
+ * writes in one statement. That statement writes only if the preferences it read are unchanged,
+ * so outside a transaction the batch needs no locks held between statements (`lock: false`);
+ * inside one, `lock: true` locks them as they are read and the write always goes through.
  */
 export class ConsentLedger {
   constructor(
@@ -75,134 +85,126 @@ export class ConsentLedger {
     private readonly organizations: OrganizationService,
   ) {}
 
+  /** Inside the caller's transaction. */
   async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
-    if (DEPLOYMENT_EVENTS.has(change.event)) return this.applyDeploymentSwitch(tx, change);
-    // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
-    const needsSwitch = change.attributes.some((attribute) =>
-      dependsOnDoubleOptIn(change.event, attribute.okToCommunicate),
-    );
-    const organization = needsSwitch
-      ? await this.organizations.lockForConsentChange(tx, change.organizationId)
-      : undefined;
-    const doubleOptIn = organization?.doubleOptIn ?? false;
-    const result: AppliedChange = { warnings: [], events: [], preferences: [] };
-    // A fixed lock order keeps two requests over the same values from deadlocking.
-    const ordered = [...change.attributes].sort((a, b) => a.contact.localeCompare(b.contact));
-    for (const attribute of ordered) {
-      const applied = await this.applyAttribute(tx, change, attribute, doubleOptIn);
-      result.events.push(applied.event);
-      result.warnings.push(...applied.event.warnings);
-      if (
-        applied.preference &&
-        !result.preferences.some((row) => row.id === applied.preference!.id)
-      ) {
-        result.preferences.push(applied.preference);
+    const [applied] = await this.applyAll(tx, [change], { lock: true });
+    return applied;
+  }
+
+  /**
+   * Changes of one organization, applied in order. Throws ConcurrentConsentChange, having
+   * written nothing, when another transaction changed the same values first: apply them again.
+   * A deployment switch needs a transaction (`lock: true`).
+   */
+  async applyAll(
+    executor: Executor,
+    changes: readonly ConsentChange[],
+    options: { lock: boolean },
+  ): Promise<AppliedChange[]> {
+    if (changes.some((change) => DEPLOYMENT_EVENTS.has(change.event))) {
+      const applied: AppliedChange[] = [];
+      for (const change of changes) {
+        applied.push(
+          DEPLOYMENT_EVENTS.has(change.event)
+            ? await this.applyDeploymentSwitch(executor, change)
+            : await this.apply(executor, change),
+        );
       }
+      return applied;
     }
-    return result;
-  }
-
-  private async applyAttribute(
-    tx: Executor,
-    change: ConsentChange,
-    attribute: NormalizedAttribute,
-    doubleOptIn: boolean,
-  ): Promise<{ event: ConsentEventRow; preference: ContactPreferenceRow | undefined }> {
-    const { organizationId } = change;
-    const { contact, channel } = attribute;
-    const flag = FLAG[channel];
-    // Only a confirming reply under double opt-in depends on a pending request.
-    const pending =
-      doubleOptIn && change.event === "OPTIN_TEXT_CONSENT_VIA_MESSAGE_RECEIVED"
-        ? await this.repository.findPendingOptIn(tx, organizationId, contact, channel)
-        : undefined;
-    const decision = decideEffect(change.event, attribute.okToCommunicate, {
-      doubleOptIn,
-      confirmationPending: pending?.reason === "CONFIRMATION",
-    });
-    let preference = await this.preferences.lockExisting(tx, organizationId, contact);
-    let effect: ConsentEventRow["effect"] = "NONE";
-    let next = preference ? preference[flag] : null;
-    if (setsFlag(decision.effect)) {
-      preference ??= (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
-      effect = decision.effect;
-      next = decision.effect === "OPT_OUT";
-    } else if (decision.effect === "CREATE" && !preference) {
-      preference = (await this.preferences.lockOrCreate(tx, organizationId, contact)).row;
-      effect = "CREATED";
-      next = !attribute.okToCommunicate;
-    }
-    const previous = preference ? preference[flag] : null;
-    const key = idempotencyKey(change, attribute);
-    const event = await this.repository.appendOnce(
-      tx,
-      this.eventRow(change, attribute, {
-        effect,
-        previous,
-        next,
-        warnings: decision.warnings,
-        key,
-      }),
-      setsFlag(decision.effect) ? { previous, next: next!, superseded: SUPERSEDED } : null,
-      decision.effect === "OPT_IN",
+    const { organizationId } = changes[0];
+    const items = changes.flatMap((change) =>
+      // Sorted by value, so each change answers its events in one stable order.
+      [...change.attributes]
+        .sort((a, b) => a.contact.localeCompare(b.contact))
+        .map((attribute) => ({ change, attribute, key: idempotencyKey(change, attribute) })),
     );
-    if (!event) {
-      // A repeat changes nothing and answers what the first time recorded.
-      const earlier = await this.repository.findByIdempotencyKey(tx, organizationId, key!);
-      return { event: earlier!, preference };
-    }
-    if (preference && event.newOptedOut !== null && event.newOptedOut !== preference[flag]) {
-      preference = await this.preferences.setFlags(tx, organizationId, preference.id, {
-        [flag]: event.newOptedOut,
-      });
-    }
-    if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
-      const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
-      await this.repository.putPendingOptIn(tx, {
-        organizationId,
-        contact,
-        channel,
-        reason,
-        eventId: event.id,
-      });
-    }
-    return { event, preference };
+    const { batch, switchRead } = await this.openBatch(executor, organizationId, items, options);
+    const applied = changes.map((change) => {
+      const result: AppliedChange = { warnings: [], events: [], preferences: [] };
+      for (const item of items.filter((candidate) => candidate.change === change)) {
+        const { event, preference } = batch.settle(item);
+        result.events.push(event);
+        result.warnings.push(...event.warnings);
+        if (preference && !result.preferences.some((row) => row.id === preference.id)) {
+          result.preferences.push(withoutVersion(preference));
+        }
+      }
+      return result;
+    });
+    await this.write(executor, organizationId, batch, switchRead);
+    return applied;
   }
 
-  private eventRow(
-    change: ConsentChange,
-    attribute: NormalizedAttribute,
-    outcome: {
-      effect: ConsentEventRow["effect"];
-      previous: boolean | null;
-      next: boolean | null;
-      warnings: OptOutWarning[];
-      key: string | null;
-    },
+  /** Reads the batch's preferences (locked, with `lock`), then what the ledger holds for them. */
+  private async openBatch(
+    executor: Executor,
+    organizationId: string,
+    items: BatchItem[],
+    { lock }: { lock: boolean },
   ) {
-    return {
-      organizationId: change.organizationId,
-      id: newId(),
-      departmentId: change.departmentId,
-      eventType: change.event,
-      updateType: change.updateType,
-      channel: attribute.channel,
-      contact: attribute.contact,
-      rawValue: attribute.rawValue,
-      okToCommunicate: attribute.okToCommunicate,
-      effect: outcome.effect,
-      previousOptedOut: outcome.previous,
-      newOptedOut: outcome.next,
-      source: change.source,
-      actorUserId: change.actorUserId,
-      apiCallSource: change.apiCallSource,
-      customerId: attribute.customerId ?? change.customerId,
-      messageId: change.messageId,
-      inboundText: change.inboundText,
-      warnings: outcome.warnings,
-      effectiveAt: change.effectiveAt,
-      idempotencyKey: outcome.key,
-    };
+    const contacts = [...new Set(items.map((item) => item.attribute.contact))];
+    // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
+    const needsSwitch = items.some((item) =>
+      dependsOnDoubleOptIn(item.change.event, item.attribute.okToCommunicate),
+    );
+    const switchQuery = needsSwitch
+      ? this.organizations.doubleOptInForConsentChange(organizationId)
+      : null;
+    // The ledger is read after the preferences: locked, it then sees every committed decision;
+    // unlocked, a decision committed after the preferences were read rewrote one of them, so
+    // the write's version check catches it (read the other way round, it would not).
+    const preferences = await this.preferences.readForConsentChange(
+      executor,
+      organizationId,
+      contacts,
+      lock,
+    );
+    const state = await this.repository.findLedgerState(executor, organizationId, {
+      keys: items.flatMap((item) => (item.key ? [item.key] : [])),
+      pairs: uniquePairs(items),
+      // Only a confirming reply under double opt-in depends on a pending request.
+      withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
+      doubleOptIn: switchQuery,
+    });
+    const earlier =
+      state.repeatedKeys.length > 0
+        ? await this.repository.findByIdempotencyKeys(executor, organizationId, state.repeatedKeys)
+        : [];
+    const batch = new LedgerBatch({
+      now: new Date(),
+      doubleOptIn: state.doubleOptIn,
+      preferences,
+      earlier,
+      decidedAt: state.decidedAt,
+      pending: state.pending,
+      newPreference: (contact, at) =>
+        this.preferences.newForConsentChange(organizationId, contact, at),
+    });
+    const switchRead = switchQuery ? { query: switchQuery, expected: state.doubleOptIn } : null;
+    return { batch, switchRead };
+  }
+
+  private async write(
+    executor: Executor,
+    organizationId: string,
+    batch: LedgerBatch,
+    switchRead: { query: SQL; expected: boolean } | null,
+  ): Promise<void> {
+    const { events, created, existing, clearedPending, putPending } = batch.writes();
+    if (events.length === 0) return;
+    const preferences =
+      created.length + existing.length > 0
+        ? this.preferences.consentWriteStatements(organizationId, created, existing, WRITE_GUARD)
+        : null;
+    const written = await this.repository.appendBatch(executor, organizationId, {
+      events,
+      preferences,
+      doubleOptIn: switchRead,
+      clearedPending,
+      putPending,
+    });
+    if (!written) throw new ConcurrentConsentChange("A concurrent consent change came first");
   }
 
   private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
@@ -252,9 +254,9 @@ export class ConsentLedger {
     before: ContactPreferenceRow | null,
     after: ContactPreferenceRow,
   ): Promise<void> {
-    for (const [channel, flag] of Object.entries(FLAG) as [
+    for (const [channel, flag] of Object.entries(CHANNEL_FLAG) as [
       CommunicationTypeValue,
-      (typeof FLAG)[CommunicationTypeValue],
+      (typeof CHANNEL_FLAG)[CommunicationTypeValue],
     ][]) {
       const previous = before ? before[flag] : false;
       if (previous === after[flag]) continue;

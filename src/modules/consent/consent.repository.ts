@@ -1,5 +1,6 @@
-import { and, desc, eq, gt, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
-import type { Executor } from "../../db/client";
+import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import { selectRows, type Executor } from "../../db/client";
+import { arrayColumns, pgArray, type ArrayElement } from "../../db/pg-array";
 import {
   consentEvents,
   pendingOptIns,
@@ -9,28 +10,76 @@ import {
   type NewConsentEventRow,
   type QueuedOptOutRequestRow,
 } from "../../db/schema";
-import type { OptOutWarning } from "./consent-rules";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 
-/** An event about one value and channel (every event but a deployment switch). */
-type LedgerAttributeRow = NewConsentEventRow & { contact: string; channel: CommunicationTypeValue };
-
-/** A state-changing event's flag before and after, and the warning it carries when superseded. */
-interface DecisionOutcome {
-  previous: boolean | null;
-  next: boolean;
-  superseded: OptOutWarning;
+/** A value and one of its channels. */
+export interface ChannelOfValue {
+  contact: string;
+  channel: CommunicationTypeValue;
 }
 
-const byIdempotencyKey = (organizationId: string, key: string) =>
-  and(eq(consentEvents.organizationId, organizationId), eq(consentEvents.idempotencyKey, key));
+export type PendingOptInRow = Omit<typeof pendingOptIns.$inferSelect, "organizationId">;
 
-const pendingFor = (organizationId: string, contact: string, channel: CommunicationTypeValue) =>
-  and(
-    eq(pendingOptIns.organizationId, organizationId),
-    eq(pendingOptIns.contact, contact),
-    eq(pendingOptIns.channel, channel),
-  );
+export interface LedgerState {
+  repeatedKeys: string[];
+  /** By pairKey: epoch milliseconds of the latest decision. */
+  decidedAt: Map<string, number>;
+  /** By pairKey: the reason of the pending opt-in. */
+  pending: Map<string, string>;
+  doubleOptIn: boolean;
+}
+
+interface LedgerStateRow {
+  kind: "repeat" | "decided" | "pending" | "switch";
+  key: string | null;
+  contact: string;
+  channel: CommunicationTypeValue;
+  decided_at_ms: number | null;
+  /** A pending opt-in's reason, or the double opt-in switch ('true' / 'false'). */
+  detail: string | null;
+}
+
+/** What every write of ConsentRepository.appendBatch is conditioned on. */
+export const WRITE_GUARD = sql`(select ok from verdict)`;
+
+export const pairKey = (pair: ChannelOfValue) => `${pair.channel}:${pair.contact}`;
+
+type ColumnOf<Row> = readonly [type: string, value: (row: Row) => ArrayElement];
+
+const PENDING_COLUMNS: readonly ColumnOf<PendingOptInRow>[] = [
+  ["text", (row) => row.contact],
+  ["communication_type", (row) => row.channel],
+  ["text", (row) => row.reason],
+  ["uuid", (row) => row.eventId],
+  ["timestamptz", (row) => row.createdAt],
+];
+
+/** Every ledger column but organization_id, in insert order, with its SQL type. */
+const EVENT_COLUMNS: readonly (readonly [name: string, ...ColumnOf<ConsentEventRow>])[] = [
+  ["id", "uuid", (row) => row.id],
+  ["department_id", "uuid", (row) => row.departmentId],
+  ["event_type", "opt_out_event_type", (row) => row.eventType],
+  ["update_type", "opt_out_update_type", (row) => row.updateType],
+  ["channel", "communication_type", (row) => row.channel],
+  ["contact", "text", (row) => row.contact],
+  ["raw_value", "text", (row) => row.rawValue],
+  ["ok_to_communicate", "boolean", (row) => row.okToCommunicate],
+  ["effect", "consent_effect", (row) => row.effect],
+  ["previous_opted_out", "boolean", (row) => row.previousOptedOut],
+  ["new_opted_out", "boolean", (row) => row.newOptedOut],
+  ["source", "consent_source", (row) => row.source],
+  ["actor_user_id", "text", (row) => row.actorUserId],
+  ["api_call_source", "text", (row) => row.apiCallSource],
+  ["customer_id", "text", (row) => row.customerId],
+  ["message_id", "text", (row) => row.messageId],
+  ["inbound_text", "text", (row) => row.inboundText],
+  ["warnings", "jsonb", (row) => JSON.stringify(row.warnings)],
+  ["received_at", "timestamptz", (row) => row.receivedAt],
+  ["effective_at", "timestamptz", (row) => row.effectiveAt],
+  ["idempotency_key", "text", (row) => row.idempotencyKey],
+];
+const EVENT_COLUMN_NAMES = sql.raw(EVENT_COLUMNS.map(([name]) => name).join(", "));
+const EVENT_COLUMN_VALUES = EVENT_COLUMNS.map(([, type, value]) => [type, value] as const);
 
 /** The only code that touches the ledger: it inserts and reads, never updates or deletes. */
 export class ConsentRepository {
@@ -42,111 +91,131 @@ export class ConsentRepository {
   }
 
   /**
-   * Appends an attribute's event in one statement. A repeat (its idempotency key is already in
-   * the ledger) appends nothing and answers undefined. With an `outcome`, the event settles it
-   * against the ledger as it stands once the caller holds the preference's lock: when a decision
-   * for the value and channel takes effect later, the flag stays at `previous` and the event
-   * carries `superseded`. With `clearPending`, an applied opt-in also ends a pending request.
+   * What the ledger says about a batch's values, read after their preferences are locked (so it
+   * sees every committed decision): which idempotency keys it already holds, when each value's
+   * channel was last decided (the latest effective time of an OPT_OUT, OPT_IN or CREATED event),
+   * and, when asked, the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query
+   * answering `double_opt_in`), all in one statement.
    */
-  async appendOnce(
+  async findLedgerState(
     executor: Executor,
-    row: LedgerAttributeRow,
-    outcome: DecisionOutcome | null,
-    clearPending: boolean,
-  ): Promise<ConsentEventRow | undefined> {
-    const insert = outcome
-      ? this.insertSettled(executor, row, outcome, clearPending)
-      : executor.insert(consentEvents).values(row);
-    const [created] = await insert
-      .onConflictDoNothing({
-        target: [consentEvents.organizationId, consentEvents.idempotencyKey],
-        where: sql`${consentEvents.idempotencyKey} is not null`,
-      })
-      .returning();
-    return created;
-  }
-
-  private insertSettled(
-    executor: Executor,
-    row: LedgerAttributeRow,
-    outcome: DecisionOutcome,
-    clearPending: boolean,
-  ) {
-    // A CTE, so the statement builds and runs the later-decision lookup once, not three times.
-    const laterDecision = this.laterDecision(
-      row.organizationId,
-      row.contact,
-      row.channel,
-      row.effectiveAt,
+    organizationId: string,
+    query: {
+      keys: readonly string[];
+      pairs: readonly ChannelOfValue[];
+      withPending: boolean;
+      doubleOptIn: SQL | null;
+    },
+  ): Promise<LedgerState> {
+    const pairs = sql`unnest(${pairColumns(query.pairs)}) as p(contact, channel)`;
+    const pending = query.withPending
+      ? sql`union all
+        select 'pending', null, o.contact, o.channel::text, null, o.reason
+        from ${pairs} join ${pendingOptIns} o
+          on o.organization_id = ${organizationId} and o.contact = p.contact and o.channel = p.channel`
+      : sql``;
+    const doubleOptIn = query.doubleOptIn
+      ? sql`union all select 'switch', null, null, null, null, double_opt_in::text from switch`
+      : sql``;
+    const rows = await selectRows<LedgerStateRow>(
+      executor,
+      sql`${query.doubleOptIn ? sql`with switch as (${query.doubleOptIn})` : sql``}
+        select 'repeat' as kind, e.idempotency_key as key, null::text as contact,
+          null::text as channel, null::float8 as decided_at_ms, null::text as detail
+        from ${consentEvents} e
+        where e.organization_id = ${organizationId}
+          and e.idempotency_key = any(${pgArray("text", query.keys)})
+        union all
+        select 'decided', null, p.contact, p.channel::text, d.at, null
+        from ${pairs} cross join lateral (
+          select (extract(epoch from max(e.effective_at)) * 1000)::float8 as at
+          from ${consentEvents} e
+          where e.organization_id = ${organizationId} and e.contact = p.contact
+            and e.channel = p.channel and e.effect in ('OPT_OUT', 'OPT_IN', 'CREATED')) d
+        where d.at is not null
+        ${pending} ${doubleOptIn}`,
     );
-    const decidedLater = executor
-      .$with("decided_later", { later: sql<boolean>`later` })
-      .as(sql`select exists (${laterDecision}) as later`);
-    const later = sql`(select later from ${decidedLater})`;
-    const warnings = row.warnings ?? [];
-    const settled = {
-      ...row,
-      newOptedOut: sql`case when ${later} then ${outcome.previous}::boolean else ${outcome.next}::boolean end`,
-      warnings: sql`case when ${later} then ${JSON.stringify([...warnings, outcome.superseded])}::jsonb else ${JSON.stringify(warnings)}::jsonb end`,
+    const state: LedgerState = {
+      repeatedKeys: [],
+      decidedAt: new Map(),
+      pending: new Map(),
+      doubleOptIn: false,
     };
-    const ctes = clearPending
-      ? [decidedLater, this.clearPendingUnlessLater(executor, row, later)]
-      : [decidedLater];
-    return executor
-      .with(...ctes)
-      .insert(consentEvents)
-      .values(settled);
+    for (const row of rows) {
+      if (row.kind === "repeat") state.repeatedKeys.push(row.key!);
+      else if (row.kind === "decided") state.decidedAt.set(pairKey(row), row.decided_at_ms!);
+      else if (row.kind === "pending") state.pending.set(pairKey(row), row.detail!);
+      else state.doubleOptIn = row.detail === "true";
+    }
+    return state;
   }
 
-  private clearPendingUnlessLater(executor: Executor, row: LedgerAttributeRow, later: SQL) {
-    // A data-modifying CTE runs even when the insert meets its conflict, so a repeat is checked here.
-    const repeat = row.idempotencyKey
-      ? sql`exists (select 1 from ${consentEvents} where ${byIdempotencyKey(row.organizationId, row.idempotencyKey)})`
-      : sql`false`;
-    return executor.$with("cleared_pending_opt_in").as(
-      executor
-        .delete(pendingOptIns)
-        .where(
-          and(
-            pendingFor(row.organizationId, row.contact, row.channel),
-            sql`not ${later}`,
-            sql`not ${repeat}`,
-          ),
-        )
-        .returning({ contact: pendingOptIns.contact }),
-    );
-  }
-
-  /** The earlier event a repeated request stands for. */
-  async findByIdempotencyKey(
+  /**
+   * Appends a batch's events in one statement, together with its preference writes and pending
+   * opt-in changes (CONSENT.md: a preference changes only together with its event), provided
+   * the state the batch was settled against still holds: its preferences unchanged and, when it
+   * read it, the double opt-in switch the same. Answers false, having written nothing, when it
+   * does not. A repeat's idempotency key or a new value recorded meanwhile by another
+   * transaction fails the statement with a unique violation.
+   */
+  async appendBatch(
     executor: Executor,
     organizationId: string,
-    key: string,
-  ): Promise<ConsentEventRow | undefined> {
-    const [row] = await executor
-      .select()
-      .from(consentEvents)
-      .where(byIdempotencyKey(organizationId, key));
-    return row;
+    batch: {
+      events: readonly ConsentEventRow[];
+      preferences: { unchanged: SQL; created: SQL; updated: SQL } | null;
+      doubleOptIn: { query: SQL; expected: boolean } | null;
+      clearedPending: readonly ChannelOfValue[];
+      putPending: readonly PendingOptInRow[];
+    },
+  ): Promise<boolean> {
+    const conditions = [
+      batch.preferences?.unchanged ?? sql`true`,
+      batch.doubleOptIn
+        ? sql`(${batch.doubleOptIn.query}) = ${batch.doubleOptIn.expected}`
+        : sql`true`,
+    ];
+    const ctes: SQL[] = [sql`verdict as (select ${sql.join(conditions, sql` and `)} as ok)`];
+    if (batch.preferences) {
+      ctes.push(sql`created_preferences as (${batch.preferences.created})`);
+      ctes.push(sql`updated_preferences as (${batch.preferences.updated})`);
+    }
+    if (batch.clearedPending.length > 0) {
+      ctes.push(sql`cleared_pending as (delete from ${pendingOptIns}
+        where organization_id = ${organizationId} and ${WRITE_GUARD}
+          and (contact, channel) in (select * from unnest(${pairColumns(batch.clearedPending)})))`);
+    }
+    if (batch.putPending.length > 0) {
+      ctes.push(sql`put_pending as (insert into ${pendingOptIns}
+          (organization_id, contact, channel, reason, event_id, created_at)
+        select ${organizationId}, * from unnest(${arrayColumns(batch.putPending, PENDING_COLUMNS)})
+        where ${WRITE_GUARD}
+        on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
+          event_id = excluded.event_id, created_at = excluded.created_at)`);
+    }
+    ctes.push(sql`appended as (insert into ${consentEvents} (organization_id, ${EVENT_COLUMN_NAMES})
+      select ${organizationId}, * from unnest(${arrayColumns(batch.events, EVENT_COLUMN_VALUES)})
+      where ${WRITE_GUARD})`);
+    const [verdict] = await selectRows<{ ok: boolean }>(
+      executor,
+      sql`with ${sql.join(ctes, sql`, `)} select ok from verdict`,
+    );
+    return verdict.ok;
   }
 
-  /** State-changing events for this value and channel that take effect after `effectiveAt`. */
-  private laterDecision(
+  /** The earlier events that repeated requests stand for. */
+  findByIdempotencyKeys(
+    executor: Executor,
     organizationId: string,
-    contact: string,
-    channel: CommunicationTypeValue,
-    effectiveAt: Date,
-  ) {
-    return this.db
-      .select({ one: sql`1` })
+    keys: readonly string[],
+  ): Promise<ConsentEventRow[]> {
+    return executor
+      .select()
       .from(consentEvents)
       .where(
         and(
           eq(consentEvents.organizationId, organizationId),
-          eq(consentEvents.contact, contact),
-          eq(consentEvents.channel, channel),
-          inArray(consentEvents.effect, ["OPT_OUT", "OPT_IN", "CREATED"]),
-          gt(consentEvents.effectiveAt, effectiveAt),
+          inArray(consentEvents.idempotencyKey, [...keys]),
         ),
       );
   }
@@ -193,26 +262,6 @@ export class ConsentRepository {
     );
   }
 
-  /** At most one pending opt-in per value and channel: a newer request replaces the older. */
-  async putPendingOptIn(
-    executor: Executor,
-    row: {
-      organizationId: string;
-      contact: string;
-      channel: CommunicationTypeValue;
-      reason: string;
-      eventId: string;
-    },
-  ): Promise<void> {
-    await executor
-      .insert(pendingOptIns)
-      .values(row)
-      .onConflictDoUpdate({
-        target: [pendingOptIns.organizationId, pendingOptIns.contact, pendingOptIns.channel],
-        set: { reason: row.reason, eventId: row.eventId, createdAt: new Date() },
-      });
-  }
-
   async findPendingOptIn(
     executor: Executor,
     organizationId: string,
@@ -222,7 +271,13 @@ export class ConsentRepository {
     const [row] = await executor
       .select()
       .from(pendingOptIns)
-      .where(pendingFor(organizationId, contact, channel));
+      .where(
+        and(
+          eq(pendingOptIns.organizationId, organizationId),
+          eq(pendingOptIns.contact, contact),
+          eq(pendingOptIns.channel, channel),
+        ),
+      );
     return row;
   }
 
@@ -293,4 +348,12 @@ export class ConsentRepository {
         and(eq(consentEvents.organizationId, organizationId), inArray(consentEvents.id, [...ids])),
       );
   }
+}
+
+/** The contacts and channels of `pairs`, as two array parameters for unnest. */
+function pairColumns(pairs: readonly ChannelOfValue[]): SQL {
+  return arrayColumns(pairs, [
+    ["text", (pair) => pair.contact],
+    ["communication_type", (pair) => pair.channel],
+  ]);
 }

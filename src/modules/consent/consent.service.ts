@@ -13,7 +13,14 @@ import { normalizeEmail, normalizePhoneNumber } from "../../lib/phone";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
-import type { ConsentChange, ConsentLedger, NormalizedAttribute } from "./consent-apply";
+import { GroupCommit } from "../../lib/group-commit";
+import {
+  ConcurrentConsentChange,
+  type AppliedChange,
+  type ConsentChange,
+  type ConsentLedger,
+  type NormalizedAttribute,
+} from "./consent-apply";
 import { DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
 import type { ConsentRepository } from "./consent.repository";
 
@@ -58,6 +65,33 @@ export interface OptOutResult {
   preferences: Awaited<ReturnType<ConsentLedger["apply"]>>["preferences"];
 }
 
+/** A change waiting for its batch, with what its caller runs in the same transaction. */
+interface QueuedChange {
+  change: ConsentChange;
+  afterApply?: (tx: Executor) => Promise<void>;
+}
+
+/**
+ * Two batches at a time per organization: one is written while the next settles, and batches
+ * on the same values still serialize on the preference locks. Sixty-four changes a batch keeps
+ * its statements small.
+ */
+const GROUP_COMMIT = { maxBatch: 64, concurrency: 2 };
+/** A concurrent transaction can win a race for the same new value once per attempt. */
+const CONCURRENT_ATTEMPTS = 5;
+
+const isConcurrentChange = (error: unknown) =>
+  error instanceof ConcurrentConsentChange || isUniqueViolation(error);
+
+function answers(applied: AppliedChange[]): OptOutResult[] {
+  return applied.map((change) => ({
+    errors: [],
+    warnings: change.warnings,
+    event: change.events[0] ?? null,
+    preferences: change.preferences,
+  }));
+}
+
 export interface ConsentActor {
   organizationId: string;
   userId: string | null;
@@ -74,6 +108,8 @@ export class ConsentService {
     /** Wakes the queue worker after a request was queued. */
     private readonly onQueued: () => void = () => {},
   ) {}
+
+  private readonly batches = new Map<string, GroupCommit<QueuedChange, OptOutResult>>();
 
   static actorFor(caller: Caller): ConsentActor {
     return {
@@ -106,30 +142,57 @@ export class ConsentService {
     return this.applyNow(change);
   }
 
-  /** Applies a validated change; a concurrent identical request (same idempotency key) is retried once and answers as a repeat. */
-  async applyNow(
+  /**
+   * Applies a validated change in a transaction of its own, shared with the changes of the same
+   * organization that arrive meanwhile (group commit: one batch, the same few statements).
+   */
+  applyNow(
     change: ConsentChange,
     afterApply?: (tx: Executor) => Promise<void>,
   ): Promise<OptOutResult> {
-    const run = () =>
+    return this.batchFor(change.organizationId).submit({ change, afterApply });
+  }
+
+  private batchFor(organizationId: string) {
+    let batches = this.batches.get(organizationId);
+    if (!batches) {
+      batches = new GroupCommit((requests) => this.applyBatch(requests), GROUP_COMMIT);
+      this.batches.set(organizationId, batches);
+    }
+    return batches;
+  }
+
+  /**
+   * First without a transaction: the batch's write checks that nothing changed its values since
+   * it read them. When something did, or the batch needs a transaction (a deployment switch, a
+   * queued request marked applied with it), in a transaction that locks them as it reads; a
+   * race for the same new value or repeat is tried again.
+   */
+  private async applyBatch(requests: QueuedChange[]): Promise<OptOutResult[]> {
+    const changes = requests.map((request) => request.change);
+    const needsTransaction = requests.some(
+      (request) => request.afterApply || DEPLOYMENT_EVENTS.has(request.change.event),
+    );
+    if (!needsTransaction) {
+      try {
+        return answers(await this.ledger.applyAll(this.db, changes, { lock: false }));
+      } catch (error) {
+        if (!isConcurrentChange(error)) throw error;
+      }
+    }
+    const inTransaction = () =>
       this.db.transaction(async (tx) => {
-        const applied = await this.ledger.apply(tx, change);
-        await afterApply?.(tx);
+        const applied = await this.ledger.applyAll(tx, changes, { lock: true });
+        for (const request of requests) await request.afterApply?.(tx);
         return applied;
       });
-    let applied;
-    try {
-      applied = await run();
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error;
-      applied = await run();
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return answers(await inTransaction());
+      } catch (error) {
+        if (!isConcurrentChange(error) || attempt === CONCURRENT_ATTEMPTS) throw error;
+      }
     }
-    return {
-      errors: [],
-      warnings: applied.warnings,
-      event: applied.events[0] ?? null,
-      preferences: applied.preferences,
-    };
   }
 
   /** Inside the caller's transaction (inbound keywords): the same ledger, no queue, no retry. */

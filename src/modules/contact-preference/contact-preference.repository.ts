@@ -1,4 +1,4 @@
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import {
   contactPreferences,
@@ -6,6 +6,7 @@ import {
   type NewContactPreferenceRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { arrayColumns, pgArray } from "../../db/pg-array";
 import { tenantRow } from "../../db/tenant";
 
 export type ContactPreferenceConditions = Partial<
@@ -23,6 +24,9 @@ export type ContactPreferenceConditions = Partial<
 >;
 
 const table = contactPreferences;
+
+/** A preference with its row version (xmin), to tell whether another transaction wrote it since. */
+export type VersionedPreference = ContactPreferenceRow & { version: string };
 
 export class ContactPreferenceRepository {
   constructor(private readonly db: Executor) {}
@@ -167,37 +171,77 @@ export class ContactPreferenceRepository {
   }
 
   /**
-   * The preference for a value, created with every flag false when missing, locked FOR UPDATE
-   * for the caller's transaction: concurrent consent changes to one value serialize here.
+   * The preferences of `contacts` that exist, each with its row version (xmin), in contact
+   * order; with `lock`, locked FOR UPDATE in the caller's transaction in that order (one order
+   * for every writer, so two consent batches never deadlock).
    */
-  async lockOrCreate(
+  findVersionedByContacts(
     executor: Executor,
     organizationId: string,
-    contact: string,
-    id: string,
-  ): Promise<{ row: ContactPreferenceRow; created: boolean }> {
-    // A row this transaction inserted is already its own until commit: no second lock is needed.
-    const [inserted] = await executor
-      .insert(table)
-      .values({ organizationId, id, contact, createdAt: new Date() })
-      .onConflictDoNothing({ target: [table.organizationId, table.contact] })
-      .returning();
-    if (inserted) return { row: inserted, created: true };
-    const row = await this.findByContactForUpdate(executor, organizationId, contact);
-    return { row: row!, created: false };
+    contacts: readonly string[],
+    lock: boolean,
+  ): Promise<VersionedPreference[]> {
+    const query = executor
+      .select({ ...getTableColumns(table), version: sql<string>`xmin::text` })
+      .from(table)
+      .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
+      .orderBy(table.contact);
+    return lock ? query.for("update") : query;
   }
 
-  async updateFlags(
-    executor: Executor,
+  /**
+   * For the consent ledger's single-statement write. `unchanged` is a condition that locks the
+   * `existing` rows (in contact order) and holds when none was written since it was read;
+   * `created` and `updated` are data-modifying statements, to run as CTEs when `guard` holds,
+   * that insert new preferences (a value created meanwhile fails the statement with a unique
+   * violation) and store the existing ones, every one rewritten so that its version moves and
+   * a concurrent batch that read it sees the change.
+   */
+  consentWriteStatements(
     organizationId: string,
-    id: string,
-    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
-  ): Promise<ContactPreferenceRow> {
-    const [updated] = await executor
-      .update(table)
-      .set({ ...flags, updatedAt: new Date() })
-      .where(tenantRow(table, organizationId, id))
-      .returning();
-    return updated;
+    created: readonly ContactPreferenceRow[],
+    existing: readonly VersionedPreference[],
+    guard: SQL,
+  ): { unchanged: SQL; created: SQL; updated: SQL } {
+    // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
+    const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
+    const contacts = pgArray(
+      "text",
+      inserted.map((row) => row.contact),
+    );
+    const createdAt = pgArray(
+      "timestamptz",
+      inserted.map((row) => row.createdAt),
+    );
+    const versions = arrayColumns(existing, [
+      ["uuid", (row) => row.id],
+      ["text", (row) => row.version],
+    ]);
+    return {
+      unchanged: sql`(select count(*) = ${existing.length} from (
+          select p.id from ${table} p join unnest(${versions}) as v(id, version)
+            on p.id = v.id and p.xmin::text = v.version
+          where p.organization_id = ${organizationId}
+          order by p.contact for update of p) as still)`,
+      created: sql`insert into ${table}
+          (organization_id, id, do_not_text, do_not_call, do_not_email, updated_at, contact, created_at)
+        select ${organizationId}, c.* from unnest(${flagColumns(inserted)}, ${contacts}, ${createdAt}) as c
+        where ${guard}`,
+      updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
+          do_not_email = f.do_not_email, updated_at = f.updated_at
+        from unnest(${flagColumns(existing)}) as f(id, do_not_text, do_not_call, do_not_email, updated_at)
+        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}`,
+    };
   }
+}
+
+/** id, the three flags and updated_at of each row, as five array parameters for unnest. */
+function flagColumns(rows: readonly ContactPreferenceRow[]): SQL {
+  return arrayColumns(rows, [
+    ["uuid", (row) => row.id],
+    ["boolean", (row) => row.doNotText],
+    ["boolean", (row) => row.doNotCall],
+    ["boolean", (row) => row.doNotEmail],
+    ["timestamptz", (row) => row.updatedAt],
+  ]);
 }

@@ -16,6 +16,7 @@ import type {
 import type {
   ContactPreferenceConditions,
   ContactPreferenceRepository,
+  VersionedPreference,
 } from "./contact-preference.repository";
 
 /** Records, in the edit's transaction, the ledger events for the flags an admin edit changed. */
@@ -212,23 +213,44 @@ export class ContactPreferenceService {
     return this.repository.textingAllowedCondition(organizationId, contact);
   }
 
-  /** For the consent ledger: the value's preference, created if missing, locked in `executor`'s transaction. */
-  lockOrCreate(executor: Executor, organizationId: string, contact: string) {
-    return this.repository.lockOrCreate(executor, organizationId, contact, newId());
-  }
-
-  /** For the consent ledger: the value's preference if it exists, locked in `executor`'s transaction. */
-  lockExisting(executor: Executor, organizationId: string, contact: string) {
-    return this.repository.findByContactForUpdate(executor, organizationId, contact);
-  }
-
-  /** For the consent ledger only: flags change together with their event, in its transaction. */
-  setFlags(
+  /**
+   * For the consent ledger: the existing preferences of `contacts` with their row versions;
+   * with `lock`, locked in `executor`'s transaction.
+   */
+  readForConsentChange(
     executor: Executor,
     organizationId: string,
-    id: string,
-    flags: Partial<Pick<ContactPreferenceRow, "doNotText" | "doNotCall" | "doNotEmail">>,
-  ): Promise<ContactPreferenceRow> {
-    return this.repository.updateFlags(executor, organizationId, id, flags);
+    contacts: readonly string[],
+    lock: boolean,
+  ) {
+    return this.repository.findVersionedByContacts(executor, organizationId, contacts, lock);
+  }
+
+  /** For the consent ledger: a preference it is about to create, every flag false. */
+  newForConsentChange(organizationId: string, contact: string, at: Date): ContactPreferenceRow {
+    return {
+      organizationId,
+      id: newId(),
+      legacyId: null,
+      nextgenLegacyId: null,
+      contact,
+      reason: null,
+      country: null,
+      doNotText: false,
+      doNotCall: false,
+      doNotEmail: false,
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+
+  /** For the consent ledger only: see ContactPreferenceRepository.consentWriteStatements. */
+  consentWriteStatements(
+    organizationId: string,
+    created: readonly ContactPreferenceRow[],
+    existing: readonly VersionedPreference[],
+    guard: SQL,
+  ) {
+    return this.repository.consentWriteStatements(organizationId, created, existing, guard);
   }
 }

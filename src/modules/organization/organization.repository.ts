@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
 import { organizations, type OrganizationRow } from "../../db/schema";
 
@@ -30,6 +30,12 @@ export class OrganizationRepository {
       .where(eq(organizations.id, id))
       .for(strength);
     return row;
+  }
+
+  /** A query, for the consent ledger's own statement: the double opt-in switch, share-locked. */
+  doubleOptInLockedQuery(id: string): SQL {
+    return sql`select ${organizations.doubleOptIn} as double_opt_in from ${organizations}
+      where ${organizations.id} = ${id} for share`;
   }
 
   async setDoubleOptIn(executor: Executor, id: string, enabled: boolean): Promise<void> {

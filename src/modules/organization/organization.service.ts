@@ -1,3 +1,4 @@
+import type { SQL } from "drizzle-orm";
 import type { CountryCode } from "libphonenumber-js/max";
 import type { Executor } from "../../db/client";
 import type { OrganizationRow } from "../../db/schema";
@@ -51,12 +52,12 @@ export class OrganizationService {
     return region;
   }
 
-  /** Reads the double opt-in switch for a consent change, share-locked in its transaction. */
-  async lockForConsentChange(
-    executor: Executor,
-    organizationId: string,
-  ): Promise<OrganizationRow | undefined> {
-    return this.repository.findByIdLocked(executor, organizationId, "share");
+  /**
+   * For the consent ledger's own statement: a query answering `double_opt_in`, the switch a
+   * consent change reads, share-locked so that a deployment switch waits for the change.
+   */
+  doubleOptInForConsentChange(organizationId: string): SQL {
+    return this.repository.doubleOptInLockedQuery(organizationId);
   }
 
   /** Locks the organization for a deployment-level switch of double opt-in. */
