@@ -120,6 +120,7 @@ export class LedgerBatch {
     if (decision.effect === "REQUEST_OPT_IN" || decision.effect === "AWAIT_CONFIRMATION") {
       const reason = decision.effect === "REQUEST_OPT_IN" ? "REQUESTED" : "CONFIRMATION";
       this.setPending(attribute, {
+        organizationId: change.organizationId,
         contact,
         channel,
         reason,

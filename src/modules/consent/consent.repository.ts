@@ -1,6 +1,17 @@
-import { and, desc, eq, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  getTableColumns,
+  inArray,
+  isNull,
+  lt,
+  or,
+  sql,
+  type SQL,
+} from "drizzle-orm";
 import { selectRows, type Executor } from "../../db/client";
-import { arrayColumns, pgArray, type ArrayElement } from "../../db/pg-array";
+import { Recordset } from "../../db/recordset";
 import {
   consentEvents,
   pendingOptIns,
@@ -18,7 +29,7 @@ export interface ChannelOfValue {
   channel: CommunicationTypeValue;
 }
 
-export type PendingOptInRow = Omit<typeof pendingOptIns.$inferSelect, "organizationId">;
+export type PendingOptInRow = typeof pendingOptIns.$inferSelect;
 
 export interface LedgerState {
   repeatedKeys: string[];
@@ -44,42 +55,14 @@ export const WRITE_GUARD = sql`(select ok from verdict)`;
 
 export const pairKey = (pair: ChannelOfValue) => `${pair.channel}:${pair.contact}`;
 
-type ColumnOf<Row> = readonly [type: string, value: (row: Row) => ArrayElement];
-
-const PENDING_COLUMNS: readonly ColumnOf<PendingOptInRow>[] = [
-  ["text", (row) => row.contact],
-  ["communication_type", (row) => row.channel],
-  ["text", (row) => row.reason],
-  ["uuid", (row) => row.eventId],
-  ["timestamptz", (row) => row.createdAt],
-];
-
-/** Every ledger column but organization_id, in insert order, with its SQL type. */
-const EVENT_COLUMNS: readonly (readonly [name: string, ...ColumnOf<ConsentEventRow>])[] = [
-  ["id", "uuid", (row) => row.id],
-  ["department_id", "uuid", (row) => row.departmentId],
-  ["event_type", "opt_out_event_type", (row) => row.eventType],
-  ["update_type", "opt_out_update_type", (row) => row.updateType],
-  ["channel", "communication_type", (row) => row.channel],
-  ["contact", "text", (row) => row.contact],
-  ["raw_value", "text", (row) => row.rawValue],
-  ["ok_to_communicate", "boolean", (row) => row.okToCommunicate],
-  ["effect", "consent_effect", (row) => row.effect],
-  ["previous_opted_out", "boolean", (row) => row.previousOptedOut],
-  ["new_opted_out", "boolean", (row) => row.newOptedOut],
-  ["source", "consent_source", (row) => row.source],
-  ["actor_user_id", "text", (row) => row.actorUserId],
-  ["api_call_source", "text", (row) => row.apiCallSource],
-  ["customer_id", "text", (row) => row.customerId],
-  ["message_id", "text", (row) => row.messageId],
-  ["inbound_text", "text", (row) => row.inboundText],
-  ["warnings", "jsonb", (row) => JSON.stringify(row.warnings)],
-  ["received_at", "timestamptz", (row) => row.receivedAt],
-  ["effective_at", "timestamptz", (row) => row.effectiveAt],
-  ["idempotency_key", "text", (row) => row.idempotencyKey],
-];
-const EVENT_COLUMN_NAMES = sql.raw(EVENT_COLUMNS.map(([name]) => name).join(", "));
-const EVENT_COLUMN_VALUES = EVENT_COLUMNS.map(([, type, value]) => [type, value] as const);
+const EVENT_RECORDS = new Recordset<ConsentEventRow>("e", getTableColumns(consentEvents));
+const EVENT_INSERT_LIST = EVENT_RECORDS.insertSelectList(consentEvents);
+const PENDING_RECORDS = new Recordset<PendingOptInRow>("o", getTableColumns(pendingOptIns));
+const PENDING_INSERT_LIST = PENDING_RECORDS.insertSelectList(pendingOptIns);
+const PAIR_RECORDS = new Recordset<ChannelOfValue>("p", {
+  contact: consentEvents.contact,
+  channel: consentEvents.channel,
+});
 
 /** The only code that touches the ledger: it inserts and reads, never updates or deletes. */
 export class ConsentRepository {
@@ -107,7 +90,7 @@ export class ConsentRepository {
       doubleOptIn: SQL | null;
     },
   ): Promise<LedgerState> {
-    const pairs = sql`unnest(${pairColumns(query.pairs)}) as p(contact, channel)`;
+    const pairs = PAIR_RECORDS.from(query.pairs);
     const pending = query.withPending
       ? sql`union all
         select 'pending', null, o.contact, o.channel::text, null, o.reason
@@ -124,7 +107,7 @@ export class ConsentRepository {
           null::text as channel, null::float8 as decided_at_ms, null::text as detail
         from ${consentEvents} e
         where e.organization_id = ${organizationId}
-          and e.idempotency_key = any(${pgArray("text", query.keys)})
+          and e.idempotency_key in (select jsonb_array_elements_text(${JSON.stringify(query.keys)}::jsonb))
         union all
         select 'decided', null, p.contact, p.channel::text, d.at, null
         from ${pairs} cross join lateral (
@@ -183,19 +166,17 @@ export class ConsentRepository {
     if (batch.clearedPending.length > 0) {
       ctes.push(sql`cleared_pending as (delete from ${pendingOptIns}
         where organization_id = ${organizationId} and ${WRITE_GUARD}
-          and (contact, channel) in (select * from unnest(${pairColumns(batch.clearedPending)})))`);
+          and (contact, channel) in (select p.contact, p.channel from ${PAIR_RECORDS.from(batch.clearedPending)}))`);
     }
     if (batch.putPending.length > 0) {
       ctes.push(sql`put_pending as (insert into ${pendingOptIns}
-          (organization_id, contact, channel, reason, event_id, created_at)
-        select ${organizationId}, * from unnest(${arrayColumns(batch.putPending, PENDING_COLUMNS)})
+        select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.from(batch.putPending)}
         where ${WRITE_GUARD}
         on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
           event_id = excluded.event_id, created_at = excluded.created_at)`);
     }
-    ctes.push(sql`appended as (insert into ${consentEvents} (organization_id, ${EVENT_COLUMN_NAMES})
-      select ${organizationId}, * from unnest(${arrayColumns(batch.events, EVENT_COLUMN_VALUES)})
-      where ${WRITE_GUARD})`);
+    ctes.push(sql`appended as (insert into ${consentEvents}
+      select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(batch.events)} where ${WRITE_GUARD})`);
     const [verdict] = await selectRows<{ ok: boolean }>(
       executor,
       sql`with ${sql.join(ctes, sql`, `)} select ok from verdict`,
@@ -348,12 +329,4 @@ export class ConsentRepository {
         and(eq(consentEvents.organizationId, organizationId), inArray(consentEvents.id, [...ids])),
       );
   }
-}
-
-/** The contacts and channels of `pairs`, as two array parameters for unnest. */
-function pairColumns(pairs: readonly ChannelOfValue[]): SQL {
-  return arrayColumns(pairs, [
-    ["text", (pair) => pair.contact],
-    ["communication_type", (pair) => pair.channel],
-  ]);
 }

@@ -6,7 +6,7 @@ import {
   type NewContactPreferenceRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
-import { arrayColumns, pgArray } from "../../db/pg-array";
+import { Recordset } from "../../db/recordset";
 import { tenantRow } from "../../db/tenant";
 
 export type ContactPreferenceConditions = Partial<
@@ -205,43 +205,32 @@ export class ContactPreferenceRepository {
   ): { unchanged: SQL; created: SQL; updated: SQL } {
     // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
     const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
-    const contacts = pgArray(
-      "text",
-      inserted.map((row) => row.contact),
+    const versions = JSON.stringify(
+      Object.fromEntries(existing.map((row) => [row.id, row.version])),
     );
-    const createdAt = pgArray(
-      "timestamptz",
-      inserted.map((row) => row.createdAt),
-    );
-    const versions = arrayColumns(existing, [
-      ["uuid", (row) => row.id],
-      ["text", (row) => row.version],
-    ]);
     return {
       unchanged: sql`(select count(*) = ${existing.length} from (
-          select p.id from ${table} p join unnest(${versions}) as v(id, version)
-            on p.id = v.id and p.xmin::text = v.version
+          select p.id from ${table} p join jsonb_each_text(${versions}::jsonb) as v(id, version)
+            on p.id = v.id::uuid and p.xmin::text = v.version
           where p.organization_id = ${organizationId}
           order by p.contact for update of p) as still)`,
       created: sql`insert into ${table}
-          (organization_id, id, do_not_text, do_not_call, do_not_email, updated_at, contact, created_at)
-        select ${organizationId}, c.* from unnest(${flagColumns(inserted)}, ${contacts}, ${createdAt}) as c
-        where ${guard}`,
+        select ${PREFERENCE_INSERT_LIST} from ${PREFERENCE_RECORDS.from(inserted)} where ${guard}`,
       updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
           do_not_email = f.do_not_email, updated_at = f.updated_at
-        from unnest(${flagColumns(existing)}) as f(id, do_not_text, do_not_call, do_not_email, updated_at)
+        from ${FLAG_RECORDS.from(existing)}
         where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}`,
     };
   }
 }
 
-/** id, the three flags and updated_at of each row, as five array parameters for unnest. */
-function flagColumns(rows: readonly ContactPreferenceRow[]): SQL {
-  return arrayColumns(rows, [
-    ["uuid", (row) => row.id],
-    ["boolean", (row) => row.doNotText],
-    ["boolean", (row) => row.doNotCall],
-    ["boolean", (row) => row.doNotEmail],
-    ["timestamptz", (row) => row.updatedAt],
-  ]);
-}
+const PREFERENCE_RECORDS = new Recordset<ContactPreferenceRow>("c", getTableColumns(table));
+const PREFERENCE_INSERT_LIST = PREFERENCE_RECORDS.insertSelectList(table);
+/** What a consent change writes to a preference it read. */
+const FLAG_RECORDS = new Recordset<ContactPreferenceRow>("f", {
+  id: table.id,
+  doNotText: table.doNotText,
+  doNotCall: table.doNotCall,
+  doNotEmail: table.doNotEmail,
+  updatedAt: table.updatedAt,
+});

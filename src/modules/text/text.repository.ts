@@ -3,7 +3,7 @@ import type { Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
-import { Recordset } from "./recordset";
+import { Recordset } from "../../db/recordset";
 import { advanceEachStatement, type StatusMove } from "./text-status.sql";
 
 export interface TextConditions {

@@ -3,7 +3,7 @@ import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
 
 /**
  * Many rows as ONE jsonb parameter, read back in SQL with `jsonb_to_recordset`: a batch of any
- * size is one statement with one text (prepared once per connection, see db/named-statements.ts),
+ * size is one statement with one text (prepared once per connection, see named-statements.ts),
  * and both drivers pass it the same way. The SQL fragments are built once per column list;
  * per call only the JSON is.
  */
