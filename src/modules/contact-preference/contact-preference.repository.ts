@@ -154,8 +154,11 @@ export class ContactPreferenceRepository {
     return rows.map((row) => row.contact);
   }
 
-  /** A condition, for another module's single-statement write: no doNotText row for the value (share-locked). */
-  textingAllowedCondition(organizationId: string, contact: string): SQL {
+  /**
+   * A condition, for another module's single-statement write: no doNotText row for the value
+   * (share-locked). The organization and value may be columns of that statement.
+   */
+  textingAllowedCondition(organizationId: string | SQL, contact: string | SQL): SQL {
     const optedOut = this.db
       .select({ one: sql`1` })
       .from(table)

@@ -209,7 +209,7 @@ export class ContactPreferenceService {
    * The same check as optedOutOfTexts, as a SQL condition another module puts in the statement
    * that records an outgoing text, so check and write are one atomic statement.
    */
-  textingAllowedCondition(organizationId: string, contact: string): SQL {
+  textingAllowedCondition(organizationId: string | SQL, contact: string | SQL): SQL {
     return this.repository.textingAllowedCondition(organizationId, contact);
   }
 

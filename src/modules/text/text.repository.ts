@@ -21,23 +21,25 @@ export class TextRepository {
 
   /**
    * INSERT … SELECT … FROM jsonb_to_recordset: writes many texts in one statement, each only if
-   * its own condition (null: none) holds when the statement runs. Answers the rows written.
+   * the recipient may be texted when the statement runs (`textingAllowed`, given the row's
+   * organization and target), except a consent confirmation, which always goes. Answers the rows
+   * written.
    */
   async insertEach(
     executor: Executor,
-    outgoing: readonly { row: NewTextRow; condition: SQL | null }[],
+    outgoing: readonly NewTextRow[],
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
   ): Promise<TextRow[]> {
     if (outgoing.length === 0) return [];
-    const conditions = outgoing.flatMap(({ row, condition }) =>
-      condition ? [sql`when ${row.id}::uuid then ${condition}`] : [],
+    const allowed = textingAllowed(
+      TEXT_RECORDS.field(texts.organizationId),
+      TEXT_RECORDS.field(texts.target),
     );
-    const where = conditions.length
-      ? sql` where case ${TEXT_RECORDS.field(texts.id)} ${sql.join(conditions, sql` `)} else true end`
-      : sql``;
     return executor
       .insert(texts)
       .select(
-        sql`select ${INSERT_SELECT_LIST} from ${TEXT_RECORDS.from(outgoing.map(({ row }) => row))}${where}`,
+        sql`select ${INSERT_SELECT_LIST} from ${TEXT_RECORDS.from(outgoing)}
+          where ${TEXT_RECORDS.field(texts.purpose)} = 'CONSENT_CONFIRMATION' or ${allowed}`,
       )
       .returning();
   }

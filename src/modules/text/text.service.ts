@@ -157,15 +157,8 @@ export class TextService {
       status: "ACCEPTED" as const,
       nextAttemptAt: sendAt ?? new Date(),
     }));
-    const created = await this.repository.insertEach(
-      executor,
-      rows.map((row) => ({
-        row,
-        condition:
-          row.purpose === "CONSENT_CONFIRMATION"
-            ? null
-            : this.preferences.textingAllowedCondition(row.organizationId, row.target),
-      })),
+    const created = await this.repository.insertEach(executor, rows, (organizationId, target) =>
+      this.preferences.textingAllowedCondition(organizationId, target),
     );
     const byId = new Map(created.map((row) => [row.id, row]));
     return rows.map((row) => byId.get(row.id) ?? new OptedOutError(row.target, "SMS"));
