@@ -1,6 +1,7 @@
 import { PollingWorker } from "../../lib/polling-worker";
 import type { Logger } from "../../logger";
 import type { ConsentChange } from "./consent-apply";
+import type { QueuedOptOutRequestRow } from "../../db/schema";
 import type { ConsentRepository } from "./consent.repository";
 import type { ConsentService } from "./consent.service";
 
@@ -27,24 +28,27 @@ export class ConsentQueueWorker extends PollingWorker {
     );
   }
 
+  /** Applies a round's claims together: they share the ledger's batches (ConsentService.applyNow). */
   async runOnce(): Promise<number> {
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
-    for (const queued of claimed) {
-      const stored = queued.request as ConsentChange & { effectiveAt: string };
-      const change: ConsentChange = { ...stored, effectiveAt: new Date(stored.effectiveAt) };
-      try {
-        await this.consent.applyNow(change, async (tx) => {
-          if (!(await this.repository.markApplied(tx, queued.organizationId, queued.id))) {
-            throw new AlreadyApplied();
-          }
-        });
-      } catch (error) {
-        if (error instanceof AlreadyApplied) continue;
-        this.logger.error({ err: error, requestId: queued.id }, "queued opt-out request failed");
-        await this.repository.recordQueuedFailure(queued.organizationId, queued.id, String(error));
-      }
-    }
+    await Promise.all(claimed.map((queued) => this.applyQueued(queued)));
     return claimed.length;
+  }
+
+  private async applyQueued(queued: QueuedOptOutRequestRow): Promise<void> {
+    const stored = queued.request as ConsentChange & { effectiveAt: string };
+    const change: ConsentChange = { ...stored, effectiveAt: new Date(stored.effectiveAt) };
+    try {
+      await this.consent.applyNow(change, async (tx) => {
+        if (!(await this.repository.markApplied(tx, queued.organizationId, queued.id))) {
+          throw new AlreadyApplied();
+        }
+      });
+    } catch (error) {
+      if (error instanceof AlreadyApplied) return;
+      this.logger.error({ err: error, requestId: queued.id }, "queued opt-out request failed");
+      await this.repository.recordQueuedFailure(queued.organizationId, queued.id, String(error));
+    }
   }
 }
 
