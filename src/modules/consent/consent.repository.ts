@@ -74,11 +74,11 @@ export class ConsentRepository {
   }
 
   /**
-   * What the ledger says about a batch's values, read after their preferences are locked (so it
-   * sees every committed decision): which idempotency keys it already holds, when each value's
-   * channel was last decided (the latest effective time of an OPT_OUT, OPT_IN or CREATED event),
-   * and, when asked, the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query
-   * answering `double_opt_in`), all in one statement.
+   * What the ledger says about a batch's values, read after their preferences (ConsentLedger
+   * says why): which idempotency keys it already holds, when each value's channel was last
+   * decided (the latest effective time of an OPT_OUT, OPT_IN or CREATED event), and, when asked,
+   * the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query answering
+   * `double_opt_in`), all in one statement.
    */
   async findLedgerState(
     executor: Executor,
