@@ -12,6 +12,7 @@ import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { withCpuProfile } from "./cpu-profile";
 import { withCpuTime } from "./cpu-time";
+import { INSTANCES, startExtraInstances } from "./instances";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -29,16 +30,16 @@ async function main(): Promise<void> {
   await admin.query(`create database ${name}`);
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString("hex");
-  const app = await startApp(
-    loadConfig({
-      NODE_ENV: "test",
-      PORT: "0",
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secret,
-      LOG_LEVEL: "warn",
-      EXPOSE_SQL_STATEMENT_COUNT: "false",
-    }),
-  );
+  const env = {
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: secret,
+    LOG_LEVEL: "warn",
+    EXPOSE_SQL_STATEMENT_COUNT: "false",
+  };
+  const app = await startApp(loadConfig(env));
+  const others = await startExtraInstances(env);
   try {
     const organization = await app.services.organizations.create({
       name: "Bench",
@@ -75,10 +76,12 @@ async function main(): Promise<void> {
         `recordOptOutEvent(departmentId: $d, input: ${input}) { errors { errorCode } }`,
       shared: { declarations: "$d: ID!", variables: { d: DEPARTMENT } },
     });
-    const { result: load, ...cpu } = await withCpuTime(() =>
-      withCpuProfile(process.env.BENCH_PROFILE, () =>
-        runLoad(app.server.url, token, requests, CLIENTS),
-      ),
+    const { result: load, ...cpu } = await withCpuTime(
+      () =>
+        withCpuProfile(process.env.BENCH_PROFILE, () =>
+          runLoad([app.server.url, ...others.urls], token, requests, CLIENTS),
+        ),
+      others.pids,
     );
     const latencies = [...load.latencies].sort((a, b) => a - b);
 
@@ -104,6 +107,7 @@ async function main(): Promise<void> {
         events: EVENTS,
         numbers: NUMBERS,
         clients: CLIENTS,
+        instances: INSTANCES,
         eventsPerRequest: PER_REQUEST,
         eventsPerSecond: Math.round(EVENTS / load.seconds),
         p50Ms: Math.round(percentile(latencies, 50)),
@@ -117,6 +121,7 @@ async function main(): Promise<void> {
     );
     if (mismatches > 0) throw new Error(`${mismatches} numbers differ from the sequential replay`);
   } finally {
+    await others.stop();
     await app.stop();
     await admin.query(`drop database ${name} with (force)`);
     await admin.end();

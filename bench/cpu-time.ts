@@ -28,20 +28,25 @@ function postgresTicks(): number {
 }
 
 /**
- * CPU seconds spent by this process's main thread (the server's event loop: the load clients run
- * on a worker thread) and by every Postgres process, while `work` runs. Unlike throughput, these
- * hardly move when other work shares the machine, so they compare versions on a busy host.
- * Linux only (/proc); elsewhere both read 0.
+ * CPU seconds spent by the servers — this process's main thread (the in-process app's event
+ * loop: the load clients run on a worker thread) and the whole of each process in `otherServers`
+ * — and by every Postgres process, while `work` runs. These move less than throughput when other
+ * work shares the machine (the Postgres figure counts every database's work, though). Linux only
+ * (/proc); elsewhere both read 0.
  */
 export async function withCpuTime<T>(
   work: () => Promise<T>,
+  otherServers: readonly number[] = [],
 ): Promise<{ result: T; serverSeconds: number; postgresSeconds: number }> {
-  const mainThread = `/proc/self/task/${process.pid}/stat`;
-  const [server, postgres] = [ticksOf(mainThread), postgresTicks()];
+  const serverTicks = () =>
+    [`/proc/self/task/${process.pid}/stat`, ...otherServers.map((pid) => `/proc/${pid}/stat`)]
+      .map(ticksOf)
+      .reduce((sum, ticks) => sum + ticks, 0);
+  const [server, postgres] = [serverTicks(), postgresTicks()];
   const result = await work();
   return {
     result,
-    serverSeconds: (ticksOf(mainThread) - server) / TICKS_PER_SECOND,
+    serverSeconds: (serverTicks() - server) / TICKS_PER_SECOND,
     postgresSeconds: (postgresTicks() - postgres) / TICKS_PER_SECOND,
   };
 }

@@ -23,15 +23,15 @@ export interface LoadResult {
 const WORKER_SOURCE = `
 const http = require("node:http");
 const { parentPort, workerData } = require("node:worker_threads");
-const { url, token, requests, clients, durationMs } = workerData;
-const target = new URL(url);
+const { urls, token, requests, clients, durationMs } = workerData;
+const targets = urls.map((url) => new URL(url));
 const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
 const timed = durationMs !== null;
 const latencies = [];
 const data = timed ? [] : new Array(requests.length);
 let next = 0;
 
-function post(request) {
+function post(target, request) {
   const body = JSON.stringify(request);
   return new Promise((resolve, reject) => {
     const outgoing = http.request(
@@ -69,18 +69,19 @@ const started = performance.now();
 const deadline = timed ? started + durationMs : Infinity;
 const more = () => (timed ? performance.now() < deadline : next < requests.length);
 
-async function client() {
+async function client(target) {
   while (more()) {
     const index = next++;
     const begin = performance.now();
-    const body = await post(requests[index % requests.length]);
+    const body = await post(target, requests[index % requests.length]);
     if (!body.data || body.errors) throw new Error(JSON.stringify(body.errors ?? body));
     latencies.push(performance.now() - begin);
     if (!timed) data[index] = body.data;
   }
 }
 
-Promise.all(Array.from({ length: clients }, client)).then(
+// Client i talks to instance i mod n, as a load balancer spreading connections would.
+Promise.all(Array.from({ length: clients }, (_, index) => client(targets[index % targets.length]))).then(
   () => parentPort.postMessage({ latencies, data, seconds: (performance.now() - started) / 1000 }),
   (error) => parentPort.postMessage({ error: String(error) }),
 );
@@ -98,25 +99,25 @@ function runWorker(workerData: Record<string, unknown>): Promise<LoadResult> {
   });
 }
 
-/** Sends each request once, from `clients` concurrent HTTP clients. */
+/** Sends each request once, from `clients` concurrent HTTP clients spread over `urls`. */
 export function runLoad(
-  url: string,
+  urls: string | string[],
   token: string,
   requests: LoadRequest[],
   clients: number,
 ): Promise<LoadResult> {
-  return runWorker({ url, token, requests, clients, durationMs: null });
+  return runWorker({ urls: [urls].flat(), token, requests, clients, durationMs: null });
 }
 
 /** For a fixed time: the clients cycle through the requests until `seconds` have passed. */
 export function runLoadFor(
-  url: string,
+  urls: string | string[],
   token: string,
   requests: LoadRequest[],
   clients: number,
   seconds: number,
 ): Promise<LoadResult> {
-  return runWorker({ url, token, requests, clients, durationMs: seconds * 1000 });
+  return runWorker({ urls: [urls].flat(), token, requests, clients, durationMs: seconds * 1000 });
 }
 
 /**

@@ -16,6 +16,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { withCpuProfile } from "./cpu-profile";
+import { INSTANCES, startExtraInstances } from "./instances";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 import { createTextAccountWithNumber } from "../test/helpers/texts";
 import { twilioEnv, type TwilioStub } from "../test/helpers/twilio-stub";
@@ -63,18 +64,18 @@ async function main(): Promise<void> {
   const stub = await startStubProcess();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const secret = randomBytes(32).toString("hex");
-  const app = await startApp(
-    loadConfig({
-      NODE_ENV: "test",
-      PORT: "0",
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secret,
-      LOG_LEVEL: "warn",
-      EXPOSE_SQL_STATEMENT_COUNT: "false",
-      RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
-      ...twilioEnv(stub.address),
-    }),
-  );
+  const env = {
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: secret,
+    LOG_LEVEL: "warn",
+    EXPOSE_SQL_STATEMENT_COUNT: "false",
+    RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
+    ...twilioEnv(stub.address),
+  };
+  const app = await startApp(loadConfig(env));
+  const others = await startExtraInstances(env);
   try {
     const organization = await app.services.organizations.create({
       name: "Bench",
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const { acceptedSeconds, dispatchedSeconds } = await withCpuProfile(
       process.env.BENCH_PROFILE,
       async () => {
-        const load = await runLoad(app.server.url, token, requests, CLIENTS);
+        const load = await runLoad([app.server.url, ...others.urls], token, requests, CLIENTS);
         console.error(`accepted ${TOTAL} in ${load.seconds.toFixed(1)} s`);
         if (!process.env.BENCH_NO_DISPATCH) await allDelivered(pool);
         return {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         texts: TOTAL,
         clients: CLIENTS,
+        instances: INSTANCES,
         sendTextPerRequest: PER_REQUEST,
         acceptedPerSecond: Math.round(TOTAL / acceptedSeconds),
         dispatchedPerSecond: Math.round(TOTAL / dispatchedSeconds),
@@ -143,6 +145,7 @@ async function main(): Promise<void> {
     if (providerMessages !== TOTAL)
       throw new Error(`provider received ${providerMessages} of ${TOTAL}`);
   } finally {
+    await others.stop();
     await app.stop();
     stub.child.send("stop");
     await admin.query(`drop database ${name} with (force)`);

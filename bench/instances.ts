@@ -1,0 +1,42 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+
+/** How many instances serve a benchmark: the in-process one and BENCH_INSTANCES - 1 others. */
+export const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
+
+export interface ExtraInstances {
+  /** The other instances' GraphQL URLs. */
+  urls: string[];
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `INSTANCES - 1` more instances of the app on the same environment, each in its own
+ * process (bench/app-process.ts), as a load balancer in front of several would see them.
+ */
+export async function startExtraInstances(env: Record<string, string>): Promise<ExtraInstances> {
+  const children: ChildProcess[] = [];
+  const urls: string[] = [];
+  for (let index = 1; index < INSTANCES; index += 1) {
+    const child = fork(new URL("./app-process.ts", import.meta.url), {
+      execArgv: ["--import", "tsx"],
+      env: { ...process.env, BENCH_APP_ENV: JSON.stringify(env) },
+    });
+    children.push(child);
+    const [reply] = (await once(child, "message")) as [{ url: string }];
+    urls.push(reply.url);
+  }
+  return {
+    urls,
+    pids: children.map((child) => child.pid!),
+    async stop() {
+      await Promise.all(
+        children.map((child) => {
+          child.send("stop");
+          return once(child, "exit");
+        }),
+      );
+    },
+  };
+}
