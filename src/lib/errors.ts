@@ -81,13 +81,29 @@ export function isPublicError(error: unknown): error is GraphQLError {
 }
 
 /** Postgres unique_violation, whichever driver raised it. */
-export function isUniqueViolation(error: unknown): boolean {
+/** The SQLSTATE of a database error, through the wrappers Drizzle puts around it. */
+function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; current && depth < 4; depth += 1) {
-    if ((current as { code?: unknown }).code === "23505") return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^[0-9A-Z]{5}$/.test(code)) return code;
     current = (current as { cause?: unknown }).cause;
   }
-  return false;
+  return undefined;
+}
+
+export function isUniqueViolation(error: unknown): boolean {
+  return sqlState(error) === "23505";
+}
+
+/**
+ * Whether the database refused the statement itself (a constraint, a bad value), as opposed to
+ * failing around it (connection lost, server shutting down: class 08 and 57), when it is not
+ * known whether a commit happened and running the statement again could write it twice.
+ */
+export function isStatementRefusal(error: unknown): boolean {
+  const state = sqlState(error);
+  return state !== undefined && !state.startsWith("08") && !state.startsWith("57");
 }
 
 /** Runs a write and turns a unique-constraint violation into CONFLICT naming the input field. */

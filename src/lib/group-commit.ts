@@ -5,13 +5,16 @@
  * themselves, up to `maxBatch`.
  *
  * `write` answers one outcome per input, in input order. When a batch of several fails as a
- * whole, each input is retried alone, so one bad input fails only its own caller.
+ * whole with an error `retryAlone` accepts, each input is retried alone, so one bad input fails
+ * only its own caller; any other error fails the whole batch.
  */
 export interface GroupCommitOptions {
   /** The most inputs one batch takes. */
   maxBatch: number;
   /** Batches written at the same time (each holds one pooled connection). */
   concurrency: number;
+  /** Whether a batch's failure may be one input's fault (default: always). */
+  retryAlone?: (error: unknown) => boolean;
 }
 
 interface Waiting<Input, Output> {
@@ -52,8 +55,9 @@ export class GroupCommit<Input, Output> {
       const outputs = await this.write(batch.map((waiting) => waiting.input));
       batch.forEach((waiting, index) => waiting.resolve(outputs[index]));
     } catch (error) {
-      if (batch.length === 1) batch[0].reject(error);
-      else await Promise.all(batch.map((waiting) => this.writeBatch([waiting])));
+      const retryAlone = this.options.retryAlone?.(error) ?? true;
+      if (batch.length === 1 || !retryAlone) for (const waiting of batch) waiting.reject(error);
+      else for (const waiting of batch) await this.writeBatch([waiting]);
     }
   }
 }

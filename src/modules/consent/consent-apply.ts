@@ -17,7 +17,7 @@ import {
   uniquePairs,
   type BatchItem,
 } from "./consent-batch";
-import { dependsOnDoubleOptIn, DEPLOYMENT_EVENTS, type OptOutWarning } from "./consent-rules";
+import { dependsOnDoubleOptIn, type OptOutWarning } from "./consent-rules";
 import { WRITE_GUARD, type ConsentRepository } from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
@@ -94,24 +94,13 @@ export class ConsentLedger {
   /**
    * Changes of one organization, applied in order. Throws ConcurrentConsentChange, having
    * written nothing, when another transaction changed the same values first: apply them again.
-   * A deployment switch needs a transaction (`lock: true`).
+   * Deployment switches go through applyDeploymentSwitch.
    */
   async applyAll(
     executor: Executor,
     changes: readonly ConsentChange[],
     options: { lock: boolean },
   ): Promise<AppliedChange[]> {
-    if (changes.some((change) => DEPLOYMENT_EVENTS.has(change.event))) {
-      const applied: AppliedChange[] = [];
-      for (const change of changes) {
-        applied.push(
-          DEPLOYMENT_EVENTS.has(change.event)
-            ? await this.applyDeploymentSwitch(executor, change)
-            : await this.apply(executor, change),
-        );
-      }
-      return applied;
-    }
     const { organizationId } = changes[0];
     const items = changes.flatMap((change) =>
       // Sorted by value, so each change answers its events in one stable order.
@@ -161,7 +150,9 @@ export class ConsentLedger {
       lock,
     );
     const state = await this.repository.findLedgerState(executor, organizationId, {
-      keys: items.flatMap((item) => (item.key ? [item.key] : [])),
+      keys: items.flatMap(({ key, attribute: { contact, channel } }) =>
+        key ? [{ idempotencyKey: key, contact, channel }] : [],
+      ),
       pairs: uniquePairs(items),
       // Only a confirming reply under double opt-in depends on a pending request.
       withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
@@ -207,7 +198,8 @@ export class ConsentLedger {
     if (!written) throw new ConcurrentConsentChange("A concurrent consent change came first");
   }
 
-  private async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
+  /** A deployment-level switch of double opt-in, in a transaction that holds no other lock. */
+  async applyDeploymentSwitch(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
     const enabled = change.event === "DOUBLE_OPTIN_ROLLOUT";
     const organization = await this.organizations.lockForDeploymentSwitch(
       tx,

@@ -28,10 +28,10 @@ export class ConsentQueueWorker extends PollingWorker {
     );
   }
 
-  /** Applies a round's claims together: they share the ledger's batches (ConsentService.applyNow). */
+  /** Applies a round's claims one after another, each marked applied in its own transaction. */
   async runOnce(): Promise<number> {
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
-    await Promise.all(claimed.map((queued) => this.applyQueued(queued)));
+    for (const queued of claimed) await this.applyQueued(queued);
     return claimed.length;
   }
 

@@ -59,6 +59,14 @@ const EVENT_RECORDS = new Recordset<ConsentEventRow>("e", getTableColumns(consen
 const EVENT_INSERT_LIST = EVENT_RECORDS.insertSelectList(consentEvents);
 const PENDING_RECORDS = new Recordset<PendingOptInRow>("o", getTableColumns(pendingOptIns));
 const PENDING_INSERT_LIST = PENDING_RECORDS.insertSelectList(pendingOptIns);
+/** An idempotency key with the value and channel it names. */
+export type KeyOfValue = ChannelOfValue & { idempotencyKey: string };
+
+const KEY_RECORDS = new Recordset<KeyOfValue>("k", {
+  idempotencyKey: consentEvents.idempotencyKey,
+  contact: consentEvents.contact,
+  channel: consentEvents.channel,
+});
 const PAIR_RECORDS = new Recordset<ChannelOfValue>("p", {
   contact: consentEvents.contact,
   channel: consentEvents.channel,
@@ -84,18 +92,22 @@ export class ConsentRepository {
     executor: Executor,
     organizationId: string,
     query: {
-      keys: readonly string[];
+      keys: readonly KeyOfValue[];
       pairs: readonly ChannelOfValue[];
       withPending: boolean;
       doubleOptIn: SQL | null;
     },
   ): Promise<LedgerState> {
+    // One index probe per key and value (lateral), on columns that make either of the ledger's
+    // indexes selective: the planner cannot size a recordset, and with a young table's
+    // statistics it would as soon scan the whole organization's ledger.
     const pairs = PAIR_RECORDS.from(query.pairs);
     const pending = query.withPending
       ? sql`union all
-        select 'pending', null, o.contact, o.channel::text, null, o.reason
-        from ${pairs} join ${pendingOptIns} o
-          on o.organization_id = ${organizationId} and o.contact = p.contact and o.channel = p.channel`
+        select 'pending', null, p.contact, p.channel::text, null, o.reason
+        from ${pairs} cross join lateral (select reason from ${pendingOptIns}
+          where organization_id = ${organizationId} and contact = p.contact
+            and channel = p.channel) o`
       : sql``;
     const doubleOptIn = query.doubleOptIn
       ? sql`union all select 'switch', null, null, null, null, double_opt_in::text from switch`
@@ -103,11 +115,11 @@ export class ConsentRepository {
     const rows = await selectRows<LedgerStateRow>(
       executor,
       sql`${query.doubleOptIn ? sql`with switch as (${query.doubleOptIn})` : sql``}
-        select 'repeat' as kind, e.idempotency_key as key, null::text as contact,
-          null::text as channel, null::float8 as decided_at_ms, null::text as detail
-        from ${consentEvents} e
-        where e.organization_id = ${organizationId}
-          and e.idempotency_key in (select jsonb_array_elements_text(${JSON.stringify(query.keys)}::jsonb))
+        select 'repeat' as kind, k.idempotency_key as key, null::text as contact, null::text as channel,
+          null::float8 as decided_at_ms, null::text as detail
+        from ${KEY_RECORDS.from(query.keys)} cross join lateral (select 1 from ${consentEvents}
+          where organization_id = ${organizationId} and contact = k.contact
+            and channel = k.channel and idempotency_key = k.idempotency_key limit 1) e
         union all
         select 'decided', null, p.contact, p.channel::text, d.at, null
         from ${pairs} cross join lateral (
@@ -170,13 +182,20 @@ export class ConsentRepository {
     }
     if (batch.putPending.length > 0) {
       ctes.push(sql`put_pending as (insert into ${pendingOptIns}
-        select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.from(batch.putPending)}
+        select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.from(
+          [...batch.putPending].sort((a, b) => (pairKey(a) < pairKey(b) ? -1 : 1)),
+        )}
         where ${WRITE_GUARD}
         on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
           event_id = excluded.event_id, created_at = excluded.created_at)`);
     }
+    // Keys and pending opt-ins are written in one order by every batch, so two batches that
+    // share some wait for each other instead of deadlocking.
+    const events = [...batch.events].sort((a, b) =>
+      (a.idempotencyKey ?? "") < (b.idempotencyKey ?? "") ? -1 : 1,
+    );
     ctes.push(sql`appended as (insert into ${consentEvents}
-      select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(batch.events)} where ${WRITE_GUARD})`);
+      select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(events)} where ${WRITE_GUARD})`);
     const [verdict] = await selectRows<{ ok: boolean }>(
       executor,
       sql`with ${sql.join(ctes, sql`, `)} select ok from verdict`,

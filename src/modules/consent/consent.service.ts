@@ -6,7 +6,7 @@ import type {
   ConsentSourceValue,
   OptOutEventTypeValue,
 } from "../../db/schema";
-import { BadUserInputError, isUniqueViolation } from "../../lib/errors";
+import { BadUserInputError, isStatementRefusal, isUniqueViolation } from "../../lib/errors";
 import { isUuid, newId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizeEmail, normalizePhoneNumber } from "../../lib/phone";
@@ -65,23 +65,28 @@ export interface OptOutResult {
   preferences: Awaited<ReturnType<ConsentLedger["apply"]>>["preferences"];
 }
 
-/** A change waiting for its batch, with what its caller runs in the same transaction. */
-interface QueuedChange {
-  change: ConsentChange;
-  afterApply?: (tx: Executor) => Promise<void>;
-}
-
 /**
  * Two batches at a time per organization: one is written while the next settles, and batches
  * on the same values still serialize on the preference locks. Sixty-four changes a batch keeps
  * its statements small.
  */
-const GROUP_COMMIT = { maxBatch: 64, concurrency: 2 };
+const GROUP_COMMIT = { maxBatch: 64, concurrency: 2, retryAlone: isStatementRefusal };
 /** A concurrent transaction can win a race for the same new value once per attempt. */
 const CONCURRENT_ATTEMPTS = 5;
 
 const isConcurrentChange = (error: unknown) =>
   error instanceof ConcurrentConsentChange || isUniqueViolation(error);
+
+/** Runs a consent write again while it loses a race for the same values to another transaction. */
+async function retryingConcurrentChanges<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isConcurrentChange(error) || attempt === CONCURRENT_ATTEMPTS) throw error;
+    }
+  }
+}
 
 function answers(applied: AppliedChange[]): OptOutResult[] {
   return applied.map((change) => ({
@@ -109,7 +114,7 @@ export class ConsentService {
     private readonly onQueued: () => void = () => {},
   ) {}
 
-  private readonly batches = new Map<string, GroupCommit<QueuedChange, OptOutResult>>();
+  private readonly batches = new Map<string, GroupCommit<ConsentChange, OptOutResult>>();
 
   static actorFor(caller: Caller): ConsentActor {
     return {
@@ -143,20 +148,34 @@ export class ConsentService {
   }
 
   /**
-   * Applies a validated change in a transaction of its own, shared with the changes of the same
-   * organization that arrive meanwhile (group commit: one batch, the same few statements).
+   * Applies a validated change. An event about values goes in a batch of its own organization's
+   * changes that arrive meanwhile (group commit: one batch, the same few statements); a
+   * deployment switch, or a change with `afterApply` (the queue worker marking its request
+   * applied), in a transaction of its own.
    */
   applyNow(
     change: ConsentChange,
     afterApply?: (tx: Executor) => Promise<void>,
   ): Promise<OptOutResult> {
-    return this.batchFor(change.organizationId).submit({ change, afterApply });
+    if (!afterApply && !DEPLOYMENT_EVENTS.has(change.event)) {
+      return this.batchFor(change.organizationId).submit(change);
+    }
+    return retryingConcurrentChanges(async () => {
+      const [answer] = await this.db.transaction(async (tx) => {
+        const applied = DEPLOYMENT_EVENTS.has(change.event)
+          ? [await this.ledger.applyDeploymentSwitch(tx, change)]
+          : await this.ledger.applyAll(tx, [change], { lock: true });
+        await afterApply?.(tx);
+        return applied;
+      });
+      return answers([answer])[0];
+    });
   }
 
   private batchFor(organizationId: string) {
     let batches = this.batches.get(organizationId);
     if (!batches) {
-      batches = new GroupCommit((requests) => this.applyBatch(requests), GROUP_COMMIT);
+      batches = new GroupCommit((changes) => this.applyBatch(changes), GROUP_COMMIT);
       this.batches.set(organizationId, batches);
     }
     return batches;
@@ -164,40 +183,27 @@ export class ConsentService {
 
   /**
    * First without a transaction: the batch's write checks that nothing changed its values since
-   * it read them. When something did, or the batch needs a transaction (a deployment switch, a
-   * queued request marked applied with it), in a transaction that locks them as it reads; a
-   * race for the same new value or repeat is tried again.
+   * it read them. When something did, in a transaction that locks them as it reads.
    */
-  private async applyBatch(requests: QueuedChange[]): Promise<OptOutResult[]> {
-    const changes = requests.map((request) => request.change);
-    const needsTransaction = requests.some(
-      (request) => request.afterApply || DEPLOYMENT_EVENTS.has(request.change.event),
+  private async applyBatch(changes: ConsentChange[]): Promise<OptOutResult[]> {
+    try {
+      return answers(await this.ledger.applyAll(this.db, changes, { lock: false }));
+    } catch (error) {
+      if (!isConcurrentChange(error)) throw error;
+    }
+    return retryingConcurrentChanges(async () =>
+      answers(await this.db.transaction((tx) => this.ledger.applyAll(tx, changes, { lock: true }))),
     );
-    if (!needsTransaction) {
-      try {
-        return answers(await this.ledger.applyAll(this.db, changes, { lock: false }));
-      } catch (error) {
-        if (!isConcurrentChange(error)) throw error;
-      }
-    }
-    const inTransaction = () =>
-      this.db.transaction(async (tx) => {
-        const applied = await this.ledger.applyAll(tx, changes, { lock: true });
-        for (const request of requests) await request.afterApply?.(tx);
-        return applied;
-      });
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return answers(await inTransaction());
-      } catch (error) {
-        if (!isConcurrentChange(error) || attempt === CONCURRENT_ATTEMPTS) throw error;
-      }
-    }
   }
 
-  /** Inside the caller's transaction (inbound keywords): the same ledger, no queue, no retry. */
-  applyIn(tx: Executor, change: ConsentChange) {
-    return this.ledger.apply(tx, change);
+  /**
+   * Inside the caller's transaction (inbound keywords): the same ledger, no queue. A race for a
+   * new value is tried again from a savepoint, so it never aborts the caller's transaction.
+   */
+  applyIn(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
+    return retryingConcurrentChanges(() =>
+      tx.transaction((savepoint) => this.ledger.apply(savepoint, change)),
+    );
   }
 
   private async validate(

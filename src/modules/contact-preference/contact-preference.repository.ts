@@ -188,7 +188,8 @@ export class ContactPreferenceRepository {
       .select({ ...getTableColumns(table), version: sql<string>`xmin::text` })
       .from(table)
       .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
-      .orderBy(table.contact);
+      // Byte order, as consentWriteStatements sorts: one lock order whatever the collation.
+      .orderBy(sql`${table.contact} collate "C"`);
     return lock ? query.for("update") : query;
   }
 
@@ -208,21 +209,33 @@ export class ContactPreferenceRepository {
   ): { unchanged: SQL; created: SQL; updated: SQL } {
     // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
     const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
-    const versions = JSON.stringify(
-      Object.fromEntries(existing.map((row) => [row.id, row.version])),
-    );
+    // One probe per row, locked in contact order, by id and contact, so that either unique index
+    // finds it: the planner cannot size a recordset, and with a young table's statistics it
+    // would as soon scan the organization's preferences.
+    const versions = [...existing]
+      .sort((a, b) => (a.contact < b.contact ? -1 : 1))
+      .map(({ id, contact, version }) => ({ id, contact, version }));
+    const ids = JSON.stringify(existing.map((row) => row.id));
+    const contacts = JSON.stringify(existing.map((row) => row.contact));
     return {
-      unchanged: sql`(select count(*) = ${existing.length} from (
-          select p.id from ${table} p join jsonb_each_text(${versions}::jsonb) as v(id, version)
-            on p.id = v.id::uuid and p.xmin::text = v.version
-          where p.organization_id = ${organizationId}
-          order by p.contact for update of p) as still)`,
+      unchanged: sql`(select count(*) = ${existing.length}
+        from jsonb_to_recordset(${JSON.stringify(versions)}::jsonb)
+          as v(id uuid, contact varchar(255), version text)
+        cross join lateral (select 1 from ${table} p
+          where p.organization_id = ${organizationId} and p.id = v.id and p.contact = v.contact
+            and p.xmin::text = v.version
+          for update) as still)`,
       created: sql`insert into ${table}
         select ${PREFERENCE_INSERT_LIST} from ${PREFERENCE_RECORDS.from(inserted)} where ${guard}`,
       updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
-          do_not_email = f.do_not_email, updated_at = f.updated_at
+          do_not_email = f.do_not_email,
+          updated_at = case when (${table.doNotText}, ${table.doNotCall}, ${table.doNotEmail})
+            is distinct from (f.do_not_text, f.do_not_call, f.do_not_email)
+            then f.updated_at else ${table.updatedAt} end
         from ${FLAG_RECORDS.from(existing)}
-        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}`,
+        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}
+          and ${table.id} = any(array(select jsonb_array_elements_text(${ids}::jsonb)::uuid))
+          and ${table.contact} = any(array(select jsonb_array_elements_text(${contacts}::jsonb)))`,
     };
   }
 }

@@ -35,10 +35,12 @@ export class TextRepository {
       TEXT_RECORDS.field(texts.organizationId),
       TEXT_RECORDS.field(texts.target),
     );
+    // Share-locked in the order consent changes lock preferences, so the two never deadlock.
+    const ordered = [...outgoing].sort((a, b) => (a.target < b.target ? -1 : 1));
     return executor
       .insert(texts)
       .select(
-        sql`select ${INSERT_SELECT_LIST} from ${TEXT_RECORDS.from(outgoing)}
+        sql`select ${INSERT_SELECT_LIST} from ${TEXT_RECORDS.from(ordered)}
           where ${TEXT_RECORDS.field(texts.purpose)} = 'CONSENT_CONFIRMATION' or ${allowed}`,
       )
       .returning();

@@ -2,7 +2,13 @@ import { GraphQLError } from "graphql";
 import type { Caller } from "../../auth/caller";
 import type { Database, Executor } from "../../db/client";
 import type { TextRow, TextStatusValue } from "../../db/schema";
-import { BadUserInputError, NotFoundError, OptedOutError, QuietHoursError } from "../../lib/errors";
+import {
+  BadUserInputError,
+  isStatementRefusal,
+  NotFoundError,
+  OptedOutError,
+  QuietHoursError,
+} from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber, phoneRegion } from "../../lib/phone";
@@ -49,7 +55,8 @@ type Sender = Awaited<ReturnType<TextAccountService["sender"]>>;
  * Up to 64 texts per statement, a few statements at a time: the rest of the pool stays free for
  * the dispatcher and status callbacks.
  */
-const SEND_BATCHES = { maxBatch: 64, concurrency: 4 };
+/** A batch that failed around its statement (lost connection) may have committed: never re-run it. */
+const SEND_BATCHES = { maxBatch: 64, concurrency: 4, retryAlone: isStatementRefusal };
 /** Status moves lock their rows in key order, so batches may run side by side. */
 const STATUS_BATCHES = { maxBatch: 128, concurrency: 2 };
 
