@@ -17,23 +17,40 @@ export interface RequestContext {
   loaders: Loaders;
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
-
-function createLoaders(services: Services, caller: Caller) {
+function loaderFactories(services: Services, caller: Caller) {
   return {
-    contact: createContactLoaders(services.contacts, caller),
-    contactPreference: createContactPreferenceLoaders(services.contactPreferences, caller),
-    individual: createIndividualLoaders(services.individuals, services.individualGroups, caller),
-    channel: createChannelLoaders(services.channels, caller),
-    message: createMessageLoaders(services.messages, services.reactions, caller),
-    text: createTextLoaders(services.texts, services.textAccounts, caller),
-    video: createVideoLoaders(
-      services.videoChannels,
-      services.videoEncounters,
-      services.videoParticipants,
-      caller,
-    ),
+    contact: () => createContactLoaders(services.contacts, caller),
+    contactPreference: () => createContactPreferenceLoaders(services.contactPreferences, caller),
+    individual: () =>
+      createIndividualLoaders(services.individuals, services.individualGroups, caller),
+    channel: () => createChannelLoaders(services.channels, caller),
+    message: () => createMessageLoaders(services.messages, services.reactions, caller),
+    text: () => createTextLoaders(services.texts, services.textAccounts, caller),
+    video: () =>
+      createVideoLoaders(
+        services.videoChannels,
+        services.videoEncounters,
+        services.videoParticipants,
+        caller,
+      ),
   };
+}
+
+type LoaderFactories = ReturnType<typeof loaderFactories>;
+export type Loaders = { [Domain in keyof LoaderFactories]: ReturnType<LoaderFactories[Domain]> };
+
+/** A domain's loaders are made when a resolver first asks for them: most requests use one or two. */
+function createLoaders(services: Services, caller: Caller): Loaders {
+  const factories = loaderFactories(services, caller);
+  const made: Partial<Loaders> = {};
+  const loaders = {} as Loaders;
+  for (const domain of Object.keys(factories) as (keyof Loaders)[]) {
+    Object.defineProperty(loaders, domain, {
+      enumerable: true,
+      get: () => (made[domain] ??= factories[domain]() as never),
+    });
+  }
+  return loaders;
 }
 
 /** Loaders exist only for an authenticated caller; every field that could use them requires one. */
