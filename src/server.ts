@@ -92,6 +92,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const { config, services, verifier, logger } = options;
   const app = express();
   app.disable("x-powered-by");
+  // Express would hash every response body, POSTs included, for an ETag no client revalidates.
+  app.set("etag", false);
   const httpServer = http.createServer(app);
   const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
     gateway: compiledExecutorGateway(await buildGatewaySchema()),
