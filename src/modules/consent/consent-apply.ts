@@ -125,7 +125,7 @@ export class ConsentLedger {
     return applied;
   }
 
-  /** Reads the batch's preferences (locked, with `lock`), then what the ledger holds for them. */
+  /** Reads the batch's preferences (locked, with `lock`) and what the ledger holds for them. */
   private async openBatch(
     executor: Executor,
     organizationId: string,
@@ -140,15 +140,14 @@ export class ConsentLedger {
     const switchQuery = needsSwitch
       ? this.organizations.doubleOptInForConsentChange(organizationId)
       : null;
-    // The ledger is read after the preferences: locked, it then sees every committed decision;
-    // unlocked, a decision committed after the preferences were read rewrote one of them, so
-    // the write's version check catches it (read the other way round, it would not).
-    const preferences = await this.preferences.readForConsentChange(
-      executor,
-      organizationId,
-      contacts,
-      lock,
-    );
+    // Locked, the preferences are read first and the ledger after the locks are held, so it sees
+    // every committed decision. Unlocked, both are read in one statement, one snapshot: a
+    // decision committed after it rewrote one of those preferences, which the write's version
+    // check catches.
+    const locked = lock
+      ? await this.preferences.lockForConsentChange(executor, organizationId, contacts)
+      : null;
+    const unlocked = lock ? null : this.preferences.consentReadQuery(organizationId, contacts);
     const state = await this.repository.findLedgerState(executor, organizationId, {
       keys: items.flatMap(({ key, attribute: { contact, channel } }) =>
         key ? [{ idempotencyKey: key, contact, channel }] : [],
@@ -157,7 +156,9 @@ export class ConsentLedger {
       // Only a confirming reply under double opt-in depends on a pending request.
       withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
       doubleOptIn: switchQuery,
+      alongside: unlocked?.query ?? null,
     });
+    const preferences = locked ?? unlocked!.parse(state.alongside!);
     const earlier =
       state.repeatedKeys.length > 0
         ? await this.repository.findByIdempotencyKeys(executor, organizationId, state.repeatedKeys)

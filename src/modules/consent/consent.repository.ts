@@ -38,15 +38,17 @@ export interface LedgerState {
   /** By pairKey: the reason of the pending opt-in. */
   pending: Map<string, string>;
   doubleOptIn: boolean;
+  /** What the `alongside` query answered. */
+  alongside: string | null;
 }
 
 interface LedgerStateRow {
-  kind: "repeat" | "decided" | "pending" | "switch";
+  kind: "repeat" | "decided" | "pending" | "switch" | "alongside";
   key: string | null;
   contact: string;
   channel: CommunicationTypeValue;
   decided_at_ms: number | null;
-  /** A pending opt-in's reason, or the double opt-in switch ('true' / 'false'). */
+  /** A pending opt-in's reason, the double opt-in switch ('true' / 'false'), or `alongside`'s answer. */
   detail: string | null;
 }
 
@@ -96,6 +98,8 @@ export class ConsentRepository {
       pairs: readonly ChannelOfValue[];
       withPending: boolean;
       doubleOptIn: SQL | null;
+      /** Another module's query answering text, read in the same snapshot (LedgerState.read). */
+      alongside: SQL | null;
     },
   ): Promise<LedgerState> {
     // One index probe per key and value (lateral), on columns that make either of the ledger's
@@ -111,6 +115,9 @@ export class ConsentRepository {
       : sql``;
     const doubleOptIn = query.doubleOptIn
       ? sql`union all select 'switch', null, null, null, null, double_opt_in::text from switch`
+      : sql``;
+    const alongside = query.alongside
+      ? sql`union all select 'alongside', null, null, null, null, ${query.alongside}`
       : sql``;
     const rows = await selectRows<LedgerStateRow>(
       executor,
@@ -128,19 +135,21 @@ export class ConsentRepository {
           where e.organization_id = ${organizationId} and e.contact = p.contact
             and e.channel = p.channel and e.effect in ('OPT_OUT', 'OPT_IN', 'CREATED')) d
         where d.at is not null
-        ${pending} ${doubleOptIn}`,
+        ${pending} ${doubleOptIn} ${alongside}`,
     );
     const state: LedgerState = {
       repeatedKeys: [],
       decidedAt: new Map(),
       pending: new Map(),
       doubleOptIn: false,
+      alongside: null,
     };
     for (const row of rows) {
       if (row.kind === "repeat") state.repeatedKeys.push(row.key!);
       else if (row.kind === "decided") state.decidedAt.set(pairKey(row), row.decided_at_ms!);
       else if (row.kind === "pending") state.pending.set(pairKey(row), row.detail!);
-      else state.doubleOptIn = row.detail === "true";
+      else if (row.kind === "switch") state.doubleOptIn = row.detail === "true";
+      else state.alongside = row.detail;
     }
     return state;
   }

@@ -174,23 +174,48 @@ export class ContactPreferenceRepository {
   }
 
   /**
-   * The preferences of `contacts` that exist, each with its row version (xmin), in contact
-   * order; with `lock`, locked FOR UPDATE in the caller's transaction in that order (one order
-   * for every writer, so two consent batches never deadlock).
+   * The preferences of `contacts` that exist, each with its row version (xmin), locked FOR
+   * UPDATE in the caller's transaction in contact order (one order for every writer, so two
+   * consent batches never deadlock).
    */
-  findVersionedByContacts(
+  lockVersionedByContacts(
     executor: Executor,
     organizationId: string,
     contacts: readonly string[],
-    lock: boolean,
   ): Promise<VersionedPreference[]> {
-    const query = executor
-      .select({ ...getTableColumns(table), version: sql<string>`xmin::text` })
-      .from(table)
-      .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
-      // Byte order, as consentWriteStatements sorts: one lock order whatever the collation.
-      .orderBy(sql`${table.contact} collate "C"`);
-    return lock ? query.for("update") : query;
+    return (
+      executor
+        .select({ ...getTableColumns(table), version: sql<string>`xmin::text` })
+        .from(table)
+        .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])))
+        // Byte order, as consentWriteStatements sorts: one lock order whatever the collation.
+        .orderBy(sql`${table.contact} collate "C"`)
+        .for("update")
+    );
+  }
+
+  /**
+   * The same rows as lockVersionedByContacts, unlocked, as a query for another statement to
+   * read in its own snapshot: it answers them as JSON text, which `parse` turns back into rows.
+   */
+  versionedByContactsQuery(organizationId: string, contacts: readonly string[]) {
+    // One probe of the (organization, contact) index a value, whatever the table's statistics.
+    const query = sql`(select coalesce(json_agg(json_build_object(${VERSIONED_FIELDS})), '[]')::text
+      from jsonb_array_elements_text(${JSON.stringify(contacts)}::jsonb) as c(contact)
+      cross join lateral (select * , xmin from ${table}
+        where organization_id = ${organizationId} and contact = c.contact) p)`;
+    const parse = (json: string): VersionedPreference[] =>
+      (
+        JSON.parse(json) as (VersionedPreference & {
+          createdAt: string | null;
+          updatedAt: string;
+        })[]
+      ).map((row) => ({
+        ...row,
+        createdAt: row.createdAt === null ? null : new Date(row.createdAt),
+        updatedAt: new Date(row.updatedAt),
+      }));
+    return { query, parse };
   }
 
   /**
@@ -239,6 +264,17 @@ export class ContactPreferenceRepository {
     };
   }
 }
+
+/** json_build_object's arguments for a versioned row: each field under its TypeScript name. */
+const VERSIONED_FIELDS = sql.join(
+  [
+    ...Object.entries(getTableColumns(table)).map(
+      ([field, column]) => sql`${sql.raw(`'${field}'`)}, p.${sql.identifier(column.name)}`,
+    ),
+    sql`'version', p.xmin::text`,
+  ],
+  sql`, `,
+);
 
 const PREFERENCE_RECORDS = new Recordset<ContactPreferenceRow>("c", getTableColumns(table));
 const PREFERENCE_INSERT_LIST = PREFERENCE_RECORDS.insertSelectList(table);

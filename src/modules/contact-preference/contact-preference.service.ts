@@ -214,16 +214,16 @@ export class ContactPreferenceService {
   }
 
   /**
-   * For the consent ledger: the existing preferences of `contacts` with their row versions;
-   * with `lock`, locked in `executor`'s transaction.
+   * For the consent ledger: the existing preferences of `contacts` with their row versions,
+   * locked in `executor`'s transaction.
    */
-  readForConsentChange(
-    executor: Executor,
-    organizationId: string,
-    contacts: readonly string[],
-    lock: boolean,
-  ) {
-    return this.repository.findVersionedByContacts(executor, organizationId, contacts, lock);
+  lockForConsentChange(executor: Executor, organizationId: string, contacts: readonly string[]) {
+    return this.repository.lockVersionedByContacts(executor, organizationId, contacts);
+  }
+
+  /** For the consent ledger: the same read as a query inside its own statement (see the repository). */
+  consentReadQuery(organizationId: string, contacts: readonly string[]) {
+    return this.repository.versionedByContactsQuery(organizationId, contacts);
   }
 
   /** For the consent ledger: a preference it is about to create, every flag false. */
