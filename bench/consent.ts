@@ -12,7 +12,7 @@ import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { withCpuProfile } from "./cpu-profile";
 import { withCpuTime } from "./cpu-time";
-import { INSTANCES, startExtraInstances } from "./instances";
+import { benchAppEnv, INSTANCES, startExtraInstances } from "./instances";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 10_000);
@@ -30,14 +30,7 @@ async function main(): Promise<void> {
   await admin.query(`create database ${name}`);
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString("hex");
-  const env = {
-    NODE_ENV: "test",
-    PORT: "0",
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: secret,
-    LOG_LEVEL: "warn",
-    EXPOSE_SQL_STATEMENT_COUNT: "false",
-  };
+  const env = benchAppEnv(databaseUrl, secret);
   const app = await startApp(loadConfig(env));
   const others = await startExtraInstances(env);
   try {

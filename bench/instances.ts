@@ -4,6 +4,23 @@ import { once } from "node:events";
 /** How many instances serve a benchmark: the in-process one and BENCH_INSTANCES - 1 others. */
 export const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1);
 
+/** The environment every benchmark's app runs with, on its throwaway database. */
+export function benchAppEnv(
+  databaseUrl: string,
+  jwtSecret: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    NODE_ENV: "test",
+    PORT: "0",
+    DATABASE_URL: databaseUrl,
+    JWT_SECRET: jwtSecret,
+    LOG_LEVEL: "warn",
+    EXPOSE_SQL_STATEMENT_COUNT: "false",
+    ...extra,
+  };
+}
+
 export interface ExtraInstances {
   /** The other instances' GraphQL URLs. */
   urls: string[];

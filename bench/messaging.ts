@@ -13,6 +13,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { seedMessaging } from "../test/helpers/messaging-seed";
 import { withCpuProfile } from "./cpu-profile";
+import { benchAppEnv, INSTANCES, startExtraInstances } from "./instances";
 import { percentile, runLoadFor, type LoadRequest } from "./load-client";
 
 const CHANNELS = Number(process.env.BENCH_CHANNELS ?? 2_000);
@@ -31,15 +32,12 @@ const CHANNEL_PAGE = `query ($id: ID!) { channel(id: $id) { id name unreadCount
 
 async function start(databaseUrl: string, secret: string, countStatements: boolean): Promise<App> {
   const app = await startApp(
-    loadConfig({
-      NODE_ENV: "test",
-      PORT: "0",
-      DATABASE_URL: databaseUrl,
-      JWT_SECRET: secret,
-      LOG_LEVEL: "warn",
-      RUN_WORKERS: "false",
-      EXPOSE_SQL_STATEMENT_COUNT: String(countStatements),
-    }),
+    loadConfig(
+      benchAppEnv(databaseUrl, secret, {
+        RUN_WORKERS: "false",
+        EXPOSE_SQL_STATEMENT_COUNT: String(countStatements),
+      }),
+    ),
   );
   // Dropping the database at the end terminates connections the pool may still hold.
   app.database.pool?.on("error", () => undefined);
@@ -68,6 +66,10 @@ async function main(): Promise<void> {
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString("hex");
   const app = await start(databaseUrl, secret, false);
+  const others = await startExtraInstances(
+    benchAppEnv(databaseUrl, secret, { RUN_WORKERS: "false" }),
+  );
+  const urls = [app.server.url, ...others.urls];
   let counting: App | undefined;
   try {
     const organization = await app.services.organizations.create({
@@ -96,11 +98,11 @@ async function main(): Promise<void> {
     ];
     const results: { scenario: string; [figure: string]: unknown }[] = [];
     for (const [label, requests] of scenarios) {
-      await runLoadFor(app.server.url, token, requests, CLIENTS, 2);
+      await runLoadFor(urls, token, requests, CLIENTS, 2);
       const profile = PROFILE ? `${PROFILE}.${results.length}.cpuprofile` : undefined;
       const cpuBefore = process.cpuUsage();
       const { latencies, seconds } = await withCpuProfile(profile, () =>
-        runLoadFor(app.server.url, token, requests, CLIENTS, SECONDS),
+        runLoadFor(urls, token, requests, CLIENTS, SECONDS),
       );
       const cpu = process.cpuUsage(cpuBefore);
       latencies.sort((a, b) => a - b);
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
           messagesPerChannel: 100,
           seedSeconds: Number(seedSeconds.toFixed(1)),
           clients: CLIENTS,
+          instances: INSTANCES,
           secondsPerScenario: SECONDS,
           results,
         },
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await counting?.stop();
+    await others.stop();
     await app.stop();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();

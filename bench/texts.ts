@@ -16,7 +16,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { newId } from "../src/lib/ids";
 import { withCpuProfile } from "./cpu-profile";
-import { INSTANCES, startExtraInstances } from "./instances";
+import { benchAppEnv, INSTANCES, startExtraInstances } from "./instances";
 import { aliasedMutations, percentile, runLoad } from "./load-client";
 import { createTextAccountWithNumber } from "../test/helpers/texts";
 import { twilioEnv, type TwilioStub } from "../test/helpers/twilio-stub";
@@ -64,16 +64,10 @@ async function main(): Promise<void> {
   const stub = await startStubProcess();
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   const secret = randomBytes(32).toString("hex");
-  const env = {
-    NODE_ENV: "test",
-    PORT: "0",
-    DATABASE_URL: databaseUrl,
-    JWT_SECRET: secret,
-    LOG_LEVEL: "warn",
-    EXPOSE_SQL_STATEMENT_COUNT: "false",
+  const env = benchAppEnv(databaseUrl, secret, {
     RUN_WORKERS: process.env.BENCH_NO_DISPATCH ? "false" : "true",
     ...twilioEnv(stub.address),
-  };
+  });
   const app = await startApp(loadConfig(env));
   const others = await startExtraInstances(env);
   try {
