@@ -120,7 +120,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     await options.db.execute(sql`select 1`);
     res.json({ status: "ok" });
   });
-  for (const router of options.routes ?? []) app.use(router);
   // AsyncLocalStorage costs every promise on Node 20, so the tally runs only when it is reported.
   const countStatements: express.RequestHandler = (_req, res, next) => {
     const tally: StatementTally = { statements: 0 };
@@ -141,6 +140,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       },
     }),
   );
+  // After /graphql, so that GraphQL requests, the many, skip matching the REST routes' paths.
+  for (const router of options.routes ?? []) app.use(router);
   app.get("/", (_req, res) => res.redirect("/graphql"));
   app.use(bodyErrorHandler);
 
