@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import type { ExtractTablesWithRelations, SQL } from "drizzle-orm";
+import type { ExtractTablesWithRelations, SQLWrapper } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
@@ -20,8 +20,11 @@ export type Transaction = PgTransaction<
 /** Either the database or an open transaction: repositories accept both. */
 export type Executor = Database | Transaction;
 
-/** The rows of a hand-written statement, as the driver returns them (snake_case, driver types). */
-export async function selectRows<Row>(executor: Executor, query: SQL): Promise<Row[]> {
+/**
+ * The raw rows of a statement, as the driver returns them (keyed by column name, driver types):
+ * both drivers answer execute() with `rows`, which Database's shared type leaves unknown.
+ */
+export async function selectRows<Row>(executor: Executor, query: SQLWrapper): Promise<Row[]> {
   const result = (await executor.execute(query)) as unknown as { rows: Row[] };
   return result.rows;
 }

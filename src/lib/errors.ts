@@ -80,7 +80,6 @@ export function isPublicError(error: unknown): error is GraphQLError {
   );
 }
 
-/** Postgres unique_violation, whichever driver raised it. */
 /** The SQLSTATE of a database error, through the wrappers Drizzle puts around it. */
 function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
@@ -92,6 +91,7 @@ function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Postgres unique_violation, whichever driver raised it. */
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === "23505";
 }

@@ -1,6 +1,6 @@
 import { and, eq, exists, gt, inArray, lt, ne, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Executor } from "../../db/client";
+import { selectRows, type Executor } from "../../db/client";
 import {
   channelSubscribers,
   channels,
@@ -205,14 +205,15 @@ export class ChannelRepository {
     channelIds: readonly string[],
   ): Promise<SubscriberFieldsRow[]> {
     if (!channelIds.length) return [];
-    // Both drivers answer execute() with { rows }; Database's shared type leaves it unknown.
-    const { rows } = (await this.db.execute(
+    // Raw rows, mapped by toSubscriberFields instead of Drizzle's per-value mapping.
+    const rows = await selectRows<Record<string, unknown>>(
+      this.db,
       this.db
         .select(SUBSCRIBER_FIELDS)
         .from(channelSubscribers)
         .where(subscribersOf(organizationId, channelIds))
         .orderBy(...SUBSCRIBER_ORDER),
-    )) as { rows: Record<string, unknown>[] };
+    );
     return rows.map(toSubscriberFields);
   }
 

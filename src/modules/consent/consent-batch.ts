@@ -28,7 +28,7 @@ export interface BatchItem {
   key: string | null;
 }
 
-/** What the transaction found once the batch's preferences were locked. */
+/** What the batch read: its values' preferences (with their versions) and the ledger's state. */
 export interface LedgerBatchStart {
   now: Date;
   doubleOptIn: boolean;
@@ -52,8 +52,9 @@ export function uniquePairs(items: readonly BatchItem[]): ChannelOfValue[] {
 type PendingChange = { pair: ChannelOfValue; put: PendingOptInRow | null };
 
 /**
- * The state of a batch's values as its changes are settled one after another, in memory, under
- * the locks the transaction holds; then everything the batch writes. Settling item by item
+ * The state of a batch's values as its changes are settled one after another, in memory, from
+ * what the batch read; then everything the batch writes (which goes through only if that state
+ * still holds, ConsentRepository.appendBatch). Settling item by item
  * against this state gives the same events and flags as one transaction per change.
  */
 export class LedgerBatch {

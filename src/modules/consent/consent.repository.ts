@@ -84,8 +84,8 @@ export class ConsentRepository {
   }
 
   /**
-   * What the ledger says about a batch's values, read after their preferences (ConsentLedger
-   * says why): which idempotency keys it already holds, when each value's channel was last
+   * What the ledger says about a batch's values, read after their preferences or together with
+   * them (`alongside`; ConsentLedger.openBatch says why): which idempotency keys it already holds, when each value's channel was last
    * decided (the latest effective time of an OPT_OUT, OPT_IN or CREATED event), and, when asked,
    * the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query answering
    * `double_opt_in`), all in one statement.
@@ -98,7 +98,7 @@ export class ConsentRepository {
       pairs: readonly ChannelOfValue[];
       withPending: boolean;
       doubleOptIn: SQL | null;
-      /** Another module's query answering text, read in the same snapshot (LedgerState.read). */
+      /** Another module's query answering text, read in the same snapshot (LedgerState.alongside). */
       alongside: SQL | null;
     },
   ): Promise<LedgerState> {

@@ -63,20 +63,6 @@ export class ContactPreferenceRepository {
       .where(and(eq(table.organizationId, organizationId), inArray(table.contact, [...contacts])));
   }
 
-  /** Locks the row for a consent change inside the caller's transaction. */
-  async findByContactForUpdate(
-    executor: Executor,
-    organizationId: string,
-    contact: string,
-  ): Promise<ContactPreferenceRow | undefined> {
-    const [row] = await executor
-      .select()
-      .from(table)
-      .where(and(eq(table.organizationId, organizationId), eq(table.contact, contact)))
-      .for("update");
-    return row;
-  }
-
   list(
     organizationId: string,
     conditions: ContactPreferenceConditions,
@@ -202,7 +188,7 @@ export class ContactPreferenceRepository {
     // One probe of the (organization, contact) index a value, whatever the table's statistics.
     const query = sql`(select coalesce(json_agg(json_build_object(${VERSIONED_FIELDS})), '[]')::text
       from jsonb_array_elements_text(${JSON.stringify(contacts)}::jsonb) as c(contact)
-      cross join lateral (select * , xmin from ${table}
+      cross join lateral (select *, xmin from ${table}
         where organization_id = ${organizationId} and contact = c.contact) p)`;
     const parse = (json: string): VersionedPreference[] =>
       (

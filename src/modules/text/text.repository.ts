@@ -1,5 +1,5 @@
 import { and, eq, getTableColumns, inArray, lt, or, SQL, sql } from "drizzle-orm";
-import type { Executor } from "../../db/client";
+import { selectRows, type Executor } from "../../db/client";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
@@ -123,10 +123,7 @@ export class TextRepository {
   /** Applies status moves forward-only (see text-status.sql.ts); answers, per move, whether its text exists. */
   async advanceEach(moves: readonly StatusMove[]): Promise<boolean[]> {
     if (moves.length === 0) return [];
-    // Both drivers answer raw statements with `rows`.
-    const { rows } = (await this.db.execute(advanceEachStatement(moves))) as unknown as {
-      rows: { n: number }[];
-    };
+    const rows = await selectRows<{ n: number }>(this.db, advanceEachStatement(moves));
     const found = new Set(rows.map((row) => Number(row.n)));
     return moves.map((_, n) => found.has(n));
   }

@@ -100,7 +100,7 @@ export class TextService {
   }
 
   /**
-   * Concurrent sendText calls share one sender lookup per account and one transaction (see
+   * Concurrent sendText calls share one sender lookup per account and one statement (see
    * enqueue); each caller still gets its own text or its own error.
    */
   private readonly sendBatches = new GroupCommit<SendRequest, TextRow | Error>(
