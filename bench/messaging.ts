@@ -13,6 +13,7 @@ import { signToken } from "../src/auth/jwt";
 import { loadConfig } from "../src/config";
 import { seedMessaging } from "../test/helpers/messaging-seed";
 import { withCpuProfile } from "./cpu-profile";
+import { withCpuTime } from "./cpu-time";
 import { benchAppEnv, INSTANCES, startExtraInstances } from "./instances";
 import { percentile, runLoadFor, type LoadRequest } from "./load-client";
 
@@ -101,11 +102,19 @@ async function main(): Promise<void> {
       await runLoadFor(urls, token, requests, CLIENTS, 2);
       const profile = PROFILE ? `${PROFILE}.${results.length}.cpuprofile` : undefined;
       const cpuBefore = process.cpuUsage();
-      const { latencies, seconds } = await withCpuProfile(profile, () =>
-        runLoadFor(urls, token, requests, CLIENTS, SECONDS),
+      const {
+        result: { latencies, seconds },
+        serverSeconds,
+        postgresSeconds,
+      } = await withCpuTime(
+        () =>
+          withCpuProfile(profile, () => runLoadFor(urls, token, requests, CLIENTS, SECONDS)),
+        others.pids,
       );
       const cpu = process.cpuUsage(cpuBefore);
       latencies.sort((a, b) => a - b);
+      const perRequest = (seconds: number) =>
+        Number(((seconds * 1000) / latencies.length).toFixed(2));
       results.push({
         scenario: label,
         requests: latencies.length,
@@ -115,6 +124,8 @@ async function main(): Promise<void> {
         // The whole process's CPU time (the clients' thread too): steadier than req/s when
         // other work shares the machine.
         cpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / latencies.length).toFixed(2)),
+        serverCpuMsPerRequest: perRequest(serverSeconds),
+        postgresCpuMsPerRequest: perRequest(postgresSeconds),
       });
     }
     // Counted after the timed runs: once AsyncLocalStorage has run, Node 20 keeps promise hooks
