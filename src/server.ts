@@ -16,9 +16,19 @@ import type { TokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
 import { createRequestContext, type RequestContext } from "./context";
 import type { Database } from "./db/client";
-import { withStatementTally, type StatementTally } from "./db/statement-count";
+import {
+  currentStatementTally,
+  withStatementTally,
+  type StatementTally,
+} from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
 import { compiledExecutorGateway } from "./graphql/compiled-executor";
+import {
+  GRAPHQL_BODY_LIMIT_BYTES,
+  graphqlPostHandler,
+  isPlainGraphQLPost,
+  sendRequestError,
+} from "./graphql/http-handler";
 import type { Logger } from "./logger";
 import { queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
@@ -81,12 +91,10 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
       : status < 500
         ? String(error.message)
         : "Internal server error";
-  res.status(status).json({
-    errors: [
-      { message, extensions: { code: status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR" } },
-    ],
-  });
+  sendRequestError(res, status, message);
 };
+
+const GRAPHQL_PATH = "/graphql";
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, services, verifier, logger } = options;
@@ -94,7 +102,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable("x-powered-by");
   // Express would hash every response body, POSTs included, for an ETag no client revalidates.
   app.set("etag", false);
-  const httpServer = http.createServer(app);
+  // Its request handler is attached once Apollo has started (the drain plugin needs the server).
+  const httpServer = http.createServer();
   const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
     gateway: compiledExecutorGateway(await buildGatewaySchema()),
     introspection: config.introspection,
@@ -113,32 +122,40 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await apollo.start();
 
   // No CORS_ORIGINS means same-origin only: skip the middleware instead of running it to say no.
-  if (config.corsOrigins.length > 0) {
-    app.use(cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins }));
-  }
+  const corsMiddleware =
+    config.corsOrigins.length > 0
+      ? cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins })
+      : undefined;
+  if (corsMiddleware) app.use(corsMiddleware);
   app.get("/healthz", async (_req, res) => {
     await options.db.execute(sql`select 1`);
     res.json({ status: "ok" });
   });
-  // AsyncLocalStorage costs every promise on Node 20, so the tally runs only when it is reported.
-  const countStatements: express.RequestHandler = (_req, res, next) => {
-    const tally: StatementTally = { statements: 0 };
-    res.locals.tally = tally;
-    withStatementTally(tally, next);
+  const context = async (req: http.IncomingMessage) => {
+    const { caller, failure } = await authenticate(verifier, req);
+    return {
+      ...createRequestContext(services, caller, failure),
+      tally: config.exposeStatementCount ? currentStatementTally() : undefined,
+    };
   };
+  // AsyncLocalStorage costs every promise on Node 20, so the tally runs only when it is reported.
+  const tallied = <T>(run: () => T): T =>
+    config.exposeStatementCount ? withStatementTally({ statements: 0 }, run) : run();
+  const answerPost = graphqlPostHandler({ apollo, context, logger });
+  const graphqlPost = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const serve = () => void tallied(() => answerPost(req, res));
+    if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
+    else serve();
+  };
+  httpServer.on("request", (req, res) =>
+    isPlainGraphQLPost(req, GRAPHQL_PATH) ? graphqlPost(req, res) : app(req, res),
+  );
+  // GET, preflight and other content types: Express's body parsing and Apollo's own integration.
   app.use(
-    "/graphql",
-    express.json({ limit: "1mb" }),
-    ...(config.exposeStatementCount ? [countStatements] : []),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const { caller, failure } = await authenticate(verifier, req);
-        return {
-          ...createRequestContext(services, caller, failure),
-          tally: res.locals.tally as StatementTally,
-        };
-      },
-    }),
+    GRAPHQL_PATH,
+    express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
+    (_req, _res, next) => tallied(next),
+    expressMiddleware(apollo, { context: ({ req }) => context(req) }),
   );
   // After /graphql, so that GraphQL requests, the many, skip matching the REST routes' paths.
   for (const router of options.routes ?? []) app.use(router);
@@ -148,7 +165,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const { port } = httpServer.address() as AddressInfo;
   return {
-    url: `http://localhost:${port}/graphql`,
+    url: `http://localhost:${port}${GRAPHQL_PATH}`,
     port,
     stop: () => apollo.stop(),
   };

@@ -1,11 +1,11 @@
-import type { Request } from "express";
+import type { IncomingMessage } from "node:http";
 import type { Caller } from "./caller";
 import { InvalidTokenError, type TokenVerifier } from "./jwt";
 
 /** The caller of an HTTP request with `Authorization: Bearer <JWT>`, or why there is none. */
 export async function authenticate(
   verifier: TokenVerifier,
-  req: Request,
+  req: IncomingMessage,
 ): Promise<{ caller: Caller | null; failure: string | null }> {
   const header = req.headers.authorization;
   if (!header) return { caller: null, failure: null };

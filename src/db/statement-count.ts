@@ -15,6 +15,11 @@ export function withStatementTally<T>(tally: StatementTally, run: () => T): T {
   return currentTally.run(tally, run);
 }
 
+/** The tally of the request whose work is running, if it counts statements. */
+export function currentStatementTally(): StatementTally | undefined {
+  return currentTally.getStore();
+}
+
 /** Transaction control: PGlite runs it outside drizzle's logger, so neither driver counts it. */
 const TRANSACTION_CONTROL = /^\s*(begin|commit|rollback|savepoint|release)\b/i;
 

@@ -201,6 +201,72 @@ describe("CORS", () => {
     });
     expect(none.headers.get("access-control-allow-origin")).toBeNull();
   });
+
+  it("marks a JSON POST from an allowed origin, and only from it", async () => {
+    const post = (origin: string) =>
+      fetch(withCors.url, {
+        method: "POST",
+        headers: { origin, "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ __typename }" }),
+      });
+    const allowed = await post("https://app.example.org");
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://app.example.org");
+    expect(await allowed.json()).toMatchObject({ data: { __typename: "Query" } });
+    const refused = await post("https://evil.example.com");
+    expect(refused.headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
+
+describe("POST bodies", () => {
+  const post = (body: string, headers: Record<string, string> = {}) =>
+    fetch(server.url, {
+      method: "POST",
+      headers: { ...auth(), "content-type": "application/json", ...headers },
+      body,
+    });
+  const malformed = {
+    errors: [{ message: "Malformed JSON body", extensions: { code: "BAD_REQUEST" } }],
+  };
+
+  it("answers JSON that is not an object or array as a malformed body", async () => {
+    for (const body of ['"{ __typename }"', "42", "null"]) {
+      const response = await post(body);
+      expect(response.status, body).toBe(400);
+      expect(await response.json()).toEqual(malformed);
+    }
+  });
+
+  it("answers a body over 1 MB with 413 and a coded error", async () => {
+    const response = await post(
+      JSON.stringify({ query: `{ __typename }`, pad: "x".repeat(1.1e6) }),
+    );
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      errors: [{ message: "request entity too large", extensions: { code: "BAD_REQUEST" } }],
+    });
+  });
+
+  it("answers an empty body with Apollo's own error, and a charset parameter as plain JSON", async () => {
+    const empty = await post("");
+    expect(empty.status).toBe(400);
+    const charset = await post(JSON.stringify({ query: "{ __typename }" }), {
+      "content-type": "application/json; charset=utf-8",
+    });
+    expect(await charset.json()).toMatchObject({ data: { __typename: "Query" } });
+  });
+
+  it("answers a JSON POST with a query string and another content type alike", async () => {
+    const query = JSON.stringify({ query: "{ contacts { totalCount } }" });
+    const plain = await fetch(`${server.url}?x=1`, {
+      method: "POST",
+      headers: { ...auth(), "content-type": "application/json" },
+      body: query,
+    });
+    const vendor = await post(query, { "content-type": "application/graphql-response+json" });
+    expect(await plain.json()).toMatchObject({ data: { contacts: { totalCount: 0 } } });
+    // Not JSON to express.json either: Apollo refuses the body it cannot read.
+    expect(vendor.status).toBe(400);
+  });
 });
 
 describe("Apollo Sandbox in development", () => {

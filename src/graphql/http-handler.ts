@@ -1,0 +1,131 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import type { Logger } from "../logger";
+
+/** The body limit of every GraphQL request, the Express path's included. */
+export const GRAPHQL_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** `application/json`, optionally with a UTF-8 charset: all this path parses. */
+const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
+
+/**
+ * POST /graphql with a plain JSON body: the requests that make up nearly all of the traffic.
+ * Anything else (GET, OPTIONS, another content type or encoding, another path) goes to Express.
+ */
+export function isPlainGraphQLPost(req: IncomingMessage, path: string): boolean {
+  if (req.method !== "POST") return false;
+  const url = req.url ?? "";
+  const end = url.indexOf("?");
+  if ((end === -1 ? url : url.slice(0, end)) !== path) return false;
+  const encoding = req.headers["content-encoding"];
+  if (encoding && encoding.toLowerCase() !== "identity") return false;
+  return JSON_TYPE.test(req.headers["content-type"] ?? "");
+}
+
+/** Body and handler failures answer as GraphQL errors, as the Express path's error handler does. */
+export function sendRequestError(res: ServerResponse, status: number, message: string): void {
+  const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+  const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+class RequestBodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > GRAPHQL_BODY_LIMIT_BYTES) {
+    req.resume();
+    return Promise.reject(new RequestBodyError(413, "request entity too large"));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    req.on("data", (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > GRAPHQL_BODY_LIMIT_BYTES) {
+        reject(new RequestBodyError(413, "request entity too large"));
+        req.removeAllListeners("data");
+        req.resume();
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks, length).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+/** As express.json's strict mode: an object or an array, and `{}` for an empty body. */
+function parseBody(text: string): unknown {
+  if (text.trim() === "") return {};
+  try {
+    const body: unknown = JSON.parse(text);
+    if (typeof body === "object" && body !== null) return body;
+  } catch {
+    // Answered below, as any other malformed body.
+  }
+  throw new RequestBodyError(400, "Malformed JSON body");
+}
+
+function headerMapOf(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
+}
+
+/**
+ * Answers a plain GraphQL POST straight from node:http: what @as-integrations/express5 does, less
+ * Express's router, body-parser, type-is and response helpers, which took ≈ 13 % of the main
+ * thread's busy time in bench:consent.
+ */
+export function graphqlPostHandler<Context extends BaseContext>(options: {
+  apollo: ApolloServer<Context>;
+  context: (req: IncomingMessage) => Promise<Context>;
+  logger: Logger;
+}) {
+  const { apollo, context, logger } = options;
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const body = parseBody(await readBody(req));
+      const url = req.url ?? "";
+      const query = url.indexOf("?");
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: {
+          method: "POST",
+          headers: headerMapOf(req),
+          search: query === -1 ? "" : url.slice(query),
+          body,
+        },
+        context: () => context(req),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === "complete") {
+        res.setHeader("content-length", Buffer.byteLength(response.body.string));
+        res.end(response.body.string);
+        return;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    } catch (error) {
+      if (res.headersSent) res.destroy();
+      else if (error instanceof RequestBodyError)
+        sendRequestError(res, error.status, error.message);
+      else {
+        logger.error({ err: error }, "GraphQL request failed outside Apollo's pipeline");
+        sendRequestError(res, 500, "Internal server error");
+      }
+    }
+  };
+}
