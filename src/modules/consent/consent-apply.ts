@@ -18,7 +18,13 @@ import {
   type BatchItem,
 } from "./consent-batch";
 import { dependsOnDoubleOptIn, type OptOutWarning } from "./consent-rules";
-import { WRITE_GUARD, type ConsentRepository } from "./consent.repository";
+import { ConsentStateCache } from "./consent-state-cache";
+import {
+  WRITE_GUARD,
+  type ChannelOfValue,
+  type ConsentRepository,
+  type KeyOfValue,
+} from "./consent.repository";
 
 /** One validated, normalized communication attribute. */
 export interface NormalizedAttribute {
@@ -78,7 +84,22 @@ function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): 
  * so outside a transaction the batch needs no locks held between statements (`lock: false`);
  * inside one, `lock: true` locks them as they are read and the write always goes through.
  */
+/** A batch ready to settle, and what its write needs to know of how it started. */
+interface OpenedBatch {
+  batch: LedgerBatch;
+  contacts: string[];
+  pairs: ChannelOfValue[];
+  keys: KeyOfValue[];
+  /** The version each preference was read at (or remembered with). */
+  readVersions: Map<string, string>;
+  /** The LedgerBatch's own map: each channel's latest decision, the batch's included once settled. */
+  decidedAt: Map<string, number>;
+  switchRead: { query: SQL; expected: boolean } | null;
+}
+
 export class ConsentLedger {
+  private readonly remembered = new ConsentStateCache();
+
   constructor(
     private readonly repository: ConsentRepository,
     private readonly preferences: ContactPreferenceService,
@@ -108,11 +129,11 @@ export class ConsentLedger {
         .sort((a, b) => a.contact.localeCompare(b.contact))
         .map((attribute) => ({ change, attribute, key: idempotencyKey(change, attribute) })),
     );
-    const { batch, switchRead } = await this.openBatch(executor, organizationId, items, options);
+    const opened = await this.openBatch(executor, organizationId, items, options);
     const applied = changes.map((change) => {
       const result: AppliedChange = { warnings: [], events: [], preferences: [] };
       for (const item of items.filter((candidate) => candidate.change === change)) {
-        const { event, preference } = batch.settle(item);
+        const { event, preference } = opened.batch.settle(item);
         result.events.push(event);
         result.warnings.push(...event.warnings);
         if (preference && !result.preferences.some((row) => row.id === preference.id)) {
@@ -121,18 +142,26 @@ export class ConsentLedger {
       }
       return result;
     });
-    await this.write(executor, organizationId, batch, switchRead);
+    await this.write(executor, organizationId, opened, options);
     return applied;
   }
 
-  /** Reads the batch's preferences (locked, with `lock`) and what the ledger holds for them. */
+  /**
+   * The batch's start: what this instance last wrote for its values when it has all of them
+   * (outside a transaction, ConsentStateCache), else a read of the preferences (locked, with
+   * `lock`) and of what the ledger holds for them.
+   */
   private async openBatch(
     executor: Executor,
     organizationId: string,
     items: BatchItem[],
     { lock }: { lock: boolean },
-  ) {
+  ): Promise<OpenedBatch> {
     const contacts = [...new Set(items.map((item) => item.attribute.contact))];
+    const pairs = uniquePairs(items);
+    const keys = items.flatMap(({ key, attribute: { contact, channel } }) =>
+      key ? [{ idempotencyKey: key, contact, channel }] : [],
+    );
     // Only an opt-in reads the double opt-in switch, so only an opt-in waits on a deployment switch.
     const needsSwitch = items.some((item) =>
       dependsOnDoubleOptIn(item.change.event, item.attribute.okToCommunicate),
@@ -140,63 +169,116 @@ export class ConsentLedger {
     const switchQuery = needsSwitch
       ? this.organizations.doubleOptInForConsentChange(organizationId)
       : null;
+    // Only a confirming reply under double opt-in depends on a pending request.
+    const withPending = items.some((item) => item.change.event === CONFIRMING_REPLY);
+    const remembered =
+      lock || withPending ? null : this.remembered.start(organizationId, pairs, keys, needsSwitch);
+    const start = remembered
+      ? { ...remembered, earlier: [], pending: new Map<string, string>() }
+      : await this.readStart(
+          executor,
+          organizationId,
+          { contacts, pairs, keys, lock },
+          {
+            switchQuery,
+            withPending,
+          },
+        );
+    const batch = new LedgerBatch({
+      now: new Date(),
+      ...start,
+      newPreference: (contact, at) =>
+        this.preferences.newForConsentChange(organizationId, contact, at),
+    });
+    return {
+      batch,
+      contacts,
+      pairs,
+      keys,
+      readVersions: new Map(start.preferences.map((row) => [row.contact, row.version])),
+      decidedAt: start.decidedAt,
+      switchRead: switchQuery ? { query: switchQuery, expected: start.doubleOptIn } : null,
+    };
+  }
+
+  private async readStart(
+    executor: Executor,
+    organizationId: string,
+    batch: { contacts: string[]; pairs: ChannelOfValue[]; keys: KeyOfValue[]; lock: boolean },
+    reads: { switchQuery: SQL | null; withPending: boolean },
+  ) {
     // Locked, the preferences are read first and the ledger after the locks are held, so it sees
     // every committed decision. Unlocked, both are read in one statement, one snapshot: a
     // decision committed after it rewrote one of those preferences, which the write's version
     // check catches.
-    const locked = lock
-      ? await this.preferences.lockForConsentChange(executor, organizationId, contacts)
+    const locked = batch.lock
+      ? await this.preferences.lockForConsentChange(executor, organizationId, batch.contacts)
       : null;
-    const unlocked = lock ? null : this.preferences.consentReadQuery(organizationId, contacts);
+    const unlocked = batch.lock
+      ? null
+      : this.preferences.consentReadQuery(organizationId, batch.contacts);
     const state = await this.repository.findLedgerState(executor, organizationId, {
-      keys: items.flatMap(({ key, attribute: { contact, channel } }) =>
-        key ? [{ idempotencyKey: key, contact, channel }] : [],
-      ),
-      pairs: uniquePairs(items),
-      // Only a confirming reply under double opt-in depends on a pending request.
-      withPending: items.some((item) => item.change.event === CONFIRMING_REPLY),
-      doubleOptIn: switchQuery,
+      keys: batch.keys,
+      pairs: batch.pairs,
+      withPending: reads.withPending,
+      doubleOptIn: reads.switchQuery,
       alongside: unlocked?.query ?? null,
     });
-    const preferences = locked ?? unlocked!.parse(state.alongside!);
     const earlier =
       state.repeatedKeys.length > 0
         ? await this.repository.findByIdempotencyKeys(executor, organizationId, state.repeatedKeys)
         : [];
-    const batch = new LedgerBatch({
-      now: new Date(),
-      doubleOptIn: state.doubleOptIn,
-      preferences,
+    return {
+      preferences: locked ?? unlocked!.parse(state.alongside!),
       earlier,
       decidedAt: state.decidedAt,
       pending: state.pending,
-      newPreference: (contact, at) =>
-        this.preferences.newForConsentChange(organizationId, contact, at),
-    });
-    const switchRead = switchQuery ? { query: switchQuery, expected: state.doubleOptIn } : null;
-    return { batch, switchRead };
+      doubleOptIn: state.doubleOptIn,
+    };
   }
 
+  /**
+   * Appends the settled batch. Outside a transaction its write commits at once, so its values'
+   * state is remembered for the next batch; a write that lost a race, or one inside a
+   * transaction (which may yet roll back), makes this instance read those values afresh.
+   */
   private async write(
     executor: Executor,
     organizationId: string,
-    batch: LedgerBatch,
-    switchRead: { query: SQL; expected: boolean } | null,
+    opened: OpenedBatch,
+    { lock }: { lock: boolean },
   ): Promise<void> {
-    const { events, created, existing, clearedPending, putPending } = batch.writes();
+    const { events, created, existing, clearedPending, putPending } = opened.batch.writes();
     if (events.length === 0) return;
     const preferences =
       created.length + existing.length > 0
         ? this.preferences.consentWriteStatements(organizationId, created, existing, WRITE_GUARD)
         : null;
-    const written = await this.repository.appendBatch(executor, organizationId, {
-      events,
-      preferences,
-      doubleOptIn: switchRead,
-      clearedPending,
-      putPending,
+    let version: string | null;
+    try {
+      version = await this.repository.appendBatch(executor, organizationId, {
+        events,
+        preferences,
+        doubleOptIn: opened.switchRead,
+        clearedPending,
+        putPending,
+      });
+    } catch (error) {
+      this.remembered.forget(organizationId, opened.contacts);
+      throw error;
+    }
+    if (version === null || lock) this.remembered.forget(organizationId, opened.contacts);
+    if (version === null)
+      throw new ConcurrentConsentChange("A concurrent consent change came first");
+    if (lock) return;
+    this.remembered.remember(organizationId, {
+      preferences: [...existing, ...created].map((row) => ({ ...row, version })),
+      readVersions: opened.readVersions,
+      pairs: opened.pairs,
+      decidedAt: opened.decidedAt,
+      keys: opened.keys,
+      doubleOptIn: opened.switchRead?.expected ?? null,
     });
-    if (!written) throw new ConcurrentConsentChange("A concurrent consent change came first");
   }
 
   /** A deployment-level switch of double opt-in, in a transaction that holds no other lock. */

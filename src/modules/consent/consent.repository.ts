@@ -158,8 +158,8 @@ export class ConsentRepository {
    * Appends a batch's events in one statement, together with its preference writes and pending
    * opt-in changes (CONSENT.md: a preference changes only together with its event), provided
    * the state the batch was settled against still holds: its preferences unchanged and, when it
-   * read it, the double opt-in switch the same. Answers false, having written nothing, when it
-   * does not. A repeat's idempotency key or a new value recorded meanwhile by another
+   * read it, the double opt-in switch the same. Answers the version (xmin) every row it wrote
+   * now has, or null, having written nothing, when that state no longer holds. A repeat's idempotency key or a new value recorded meanwhile by another
    * transaction fails the statement with a unique violation.
    */
   async appendBatch(
@@ -172,7 +172,7 @@ export class ConsentRepository {
       clearedPending: readonly ChannelOfValue[];
       putPending: readonly PendingOptInRow[];
     },
-  ): Promise<boolean> {
+  ): Promise<string | null> {
     const conditions = [
       batch.preferences?.unchanged ?? sql`true`,
       batch.doubleOptIn
@@ -205,11 +205,13 @@ export class ConsentRepository {
     );
     ctes.push(sql`appended as (insert into ${consentEvents}
       select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(events)} where ${WRITE_GUARD})`);
-    const [verdict] = await selectRows<{ ok: boolean }>(
+    // The statement's own transaction id is the xmin of every row it writes.
+    const [verdict] = await selectRows<{ version: string | null }>(
       executor,
-      sql`with ${sql.join(ctes, sql`, `)} select ok from verdict`,
+      sql`with ${sql.join(ctes, sql`, `)}
+        select case when ok then pg_current_xact_id()::xid::text end as version from verdict`,
     );
-    return verdict.ok;
+    return verdict.version;
   }
 
   /** The earlier events that repeated requests stand for. */
