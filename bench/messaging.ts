@@ -107,8 +107,7 @@ async function main(): Promise<void> {
         serverSeconds,
         postgresSeconds,
       } = await withCpuTime(
-        () =>
-          withCpuProfile(profile, () => runLoadFor(urls, token, requests, CLIENTS, SECONDS)),
+        () => withCpuProfile(profile, () => runLoadFor(urls, token, requests, CLIENTS, SECONDS)),
         others.pids,
       );
       const cpu = process.cpuUsage(cpuBefore);
