@@ -59,7 +59,7 @@ type Sender = Awaited<ReturnType<TextAccountService["sender"]>>;
  */
 const SEND_BATCHES = { maxBatch: 64, concurrency: 1, retryAlone: isStatementRefusal };
 /** Status moves lock their rows in key order, so batches may run side by side. */
-const STATUS_BATCHES = { maxBatch: 128, concurrency: 2 };
+const STATUS_BATCHES = { maxBatch: 128, concurrency: 1 };
 
 /** How a provider's callback names a text: its message id, and our id when the callback URL has it. */
 export interface ProviderMessageRef {
