@@ -27,6 +27,16 @@ export class RequestLoader<Key, Value> extends DataLoader<Key, Value> {
     this.answered = answered;
   }
 
+  /**
+   * Records `value` as the answer for `key`, as if a batch had answered it (DataLoader's prime):
+   * for a relation another statement already read. A key already answered keeps its value.
+   */
+  primeValue(key: Key, value: Value): void {
+    if (this.answered.has(key)) return;
+    this.answered.set(key, value);
+    this.prime(key, value);
+  }
+
   /** The value itself once a batch has answered for `key`, else `load(key)`. */
   loadValue(key: Key): MaybePromise<Value> {
     return this.answered.has(key) ? (this.answered.get(key) as Value) : this.load(key);

@@ -119,6 +119,48 @@ export function keysetQuery<Row>(keys: SortKey<Row>[], page: PageRequest) {
   };
 }
 
+/**
+ * keysetQuery as SQL text, for a statement whose text stays the same for every page of one shape
+ * (fixed-statements.ts): the cursor values go to `values` as positional parameters, each as
+ * Drizzle would bind it (the key's decode, then the column's mapToDriverValue), and `columnSql`
+ * names each key's column. `where` is null without a cursor.
+ */
+export function keysetText<Row>(
+  keys: SortKey<Row>[],
+  page: PageRequest,
+  values: unknown[],
+  columnSql: (column: PgColumn) => string,
+): { where: string | null; orderBy: string; limit: string } {
+  const beyond = (cursor: CursorValue[], forward: boolean) => {
+    const params = keys.map((key, index) => {
+      const value = key.decode ? key.decode(cursor[index]) : cursor[index];
+      values.push(key.column.mapToDriverValue(value));
+      return `$${values.length}`;
+    });
+    const branches = keys.map((key, index) => {
+      const equalities = keys
+        .slice(0, index)
+        .map((prior, priorIndex) => `${columnSql(prior.column)} = ${params[priorIndex]}`);
+      const ascending = !key.descending === forward;
+      const bound = `${columnSql(key.column)} ${ascending ? ">" : "<"} ${params[index]}`;
+      return `(${[...equalities, bound].join(" and ")})`;
+    });
+    return `(${branches.join(" or ")})`;
+  };
+  const conditions: string[] = [];
+  if (page.after) conditions.push(beyond(page.after, true));
+  if (page.before) conditions.push(beyond(page.before, false));
+  const orderBy = keys
+    .map((key) => `${columnSql(key.column)} ${!key.descending !== page.backward ? "asc" : "desc"}`)
+    .join(", ");
+  values.push(page.limit + 1);
+  return {
+    where: conditions.length ? conditions.join(" and ") : null,
+    orderBy,
+    limit: `$${values.length}`,
+  };
+}
+
 export function toConnection<Row, Node = Row>(
   rows: Row[],
   page: PageRequest,

@@ -18,3 +18,30 @@ export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
     return row as Row;
   };
 }
+
+/**
+ * Like rawRowMapper, for rows read as arrays (fixed-statements.ts queryArrays): `fields`' columns
+ * are the row's values from `offset` on, in `selectList` order.
+ */
+export function arrayRowMapper<Row>(fields: Record<keyof Row, Column>, offset = 0) {
+  const columns = Object.entries<Column>(fields).map(([key, column], index) => ({
+    key,
+    column,
+    index: offset + index,
+  }));
+  return (raw: readonly unknown[]): Row => {
+    const row: Record<string, unknown> = {};
+    for (const { key, column, index } of columns) {
+      const value = raw[index];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as Row;
+  };
+}
+
+/** `alias."column", …` for `fields`' columns, in the order arrayRowMapper reads them. */
+export function selectList(alias: string, fields: Record<string, Column>): string {
+  return Object.values(fields)
+    .map((column) => `${alias}."${column.name}"`)
+    .join(", ");
+}

@@ -1,5 +1,7 @@
-import { and, count, eq, ilike, isNotNull, isNull, or, type SQL } from "drizzle-orm";
+import { getTableColumns, getTableName } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
+import { queryArrays } from "../../db/fixed-statements";
 import {
   channelSubscribers,
   channels,
@@ -7,13 +9,15 @@ import {
   type ChannelSubscriberRow,
 } from "../../db/schema";
 import {
-  keysetQuery,
+  keysetText,
   parsePageArgs,
   toConnection,
   type Connection,
   type PageArgs,
   type SortKey,
 } from "../../lib/pagination";
+import { arrayRowMapper, selectList } from "../../lib/raw-rows";
+import { SUBSCRIBER_FIELDS, type SubscriberFieldsRow } from "./channel.repository";
 
 export type InboxSortField = "LAST_MESSAGE_AT" | "UNREAD_COUNT" | "ACKNOWLEDGED_AT";
 
@@ -25,38 +29,92 @@ export interface InboxQuery {
   individualGroupId?: string;
   sort: InboxSortField;
   descending: boolean;
+  /** Read each channel's subscribers (SUBSCRIBER_FIELDS) in the same statement. */
+  withSubscribers?: boolean;
 }
 
-interface InboxRow {
-  channel: ChannelRow;
-  subscription: ChannelSubscriberRow;
-}
+export type InboxChannel = ChannelRow & {
+  callerSubscription: ChannelSubscriberRow;
+  /** With InboxQuery.withSubscribers: the channel's subscribers, in subscribersByChannelId's order. */
+  loadedSubscribers?: SubscriberFieldsRow[];
+};
 
-export type InboxChannel = ChannelRow & { callerSubscription: ChannelSubscriberRow };
-
-const dateKey = (column: SortKey<InboxRow>["column"], read: (row: InboxRow) => Date) => ({
+const dateKey = (column: PgColumn, read: (row: InboxChannel) => Date) => ({
   column,
-  read: (row: InboxRow) => read(row).toISOString(),
+  read: (row: InboxChannel) => read(row).toISOString(),
   decode: (value: unknown) => new Date(String(value)),
 });
 
 /** The sort column lives on the subscription row, so each order is one index range scan. */
-const SORT_KEYS: Record<InboxSortField, Omit<SortKey<InboxRow>, "descending">> = {
+const SORT_KEYS: Record<InboxSortField, Omit<SortKey<InboxChannel>, "descending">> = {
   LAST_MESSAGE_AT: dateKey(
     channelSubscribers.lastMessageAt,
-    (row) => row.subscription.lastMessageAt,
+    (row) => row.callerSubscription.lastMessageAt,
   ),
   ACKNOWLEDGED_AT: dateKey(
     channelSubscribers.acknowledgedAt,
-    (row) => row.subscription.acknowledgedAt,
+    (row) => row.callerSubscription.acknowledgedAt,
   ),
   UNREAD_COUNT: {
     column: channelSubscribers.unreadCount,
-    read: (row) => row.subscription.unreadCount,
+    read: (row) => row.callerSubscription.unreadCount,
   },
 };
 
-/** Seed 002 communication-messages: one individual's channels, as their inbox. */
+const CHANNELS = `"${getTableName(channels)}"`;
+const SUBSCRIBERS = `"${getTableName(channelSubscribers)}"`;
+const CHANNEL_COLUMNS = getTableColumns(channels);
+const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
+const channelColumnCount = Object.keys(CHANNEL_COLUMNS).length;
+const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS);
+const toSubscription = arrayRowMapper<ChannelSubscriberRow>(
+  SUBSCRIPTION_COLUMNS,
+  channelColumnCount,
+);
+const subscriberListIndex = channelColumnCount + Object.keys(SUBSCRIPTION_COLUMNS).length;
+
+const columnOf = (column: PgColumn) =>
+  `${column.table === channels ? CHANNELS : SUBSCRIBERS}."${column.name}"`;
+
+const FROM = `from ${SUBSCRIBERS} inner join ${CHANNELS} on ${columnOf(channels.organizationId)} = ${columnOf(channelSubscribers.organizationId)} and ${columnOf(channels.id)} = ${columnOf(channelSubscribers.channelId)}`;
+
+/**
+ * Each channel's subscribers as one json array of [individualId, admin, …] per subscriber, in
+ * SUBSCRIBER_FIELDS order, ordered as findSubscriberFieldsByChannelIds orders them: ten values
+ * per subscriber for the driver to parse as one JSON text instead of ten rows of columns.
+ */
+const SUBSCRIBER_JSON_FIELDS = Object.entries(SUBSCRIBER_FIELDS).filter(
+  ([key]) => key !== "channelId",
+) as [keyof SubscriberFieldsRow, PgColumn][];
+const SUBSCRIBER_LIST = `(select json_agg(json_build_array(${SUBSCRIBER_JSON_FIELDS.map(
+  ([, column]) => `s."${column.name}"`,
+).join(
+  ", ",
+)}) order by s."${channelSubscribers.createdAt.name}", s."${channelSubscribers.individualId.name}") from ${SUBSCRIBERS} s where s."${channelSubscribers.organizationId.name}" = ${columnOf(channelSubscribers.organizationId)} and s."${channelSubscribers.channelId.name}" = ${columnOf(channelSubscribers.channelId)})`;
+
+const SELECT = `select ${selectList(CHANNELS, CHANNEL_COLUMNS)}, ${selectList(SUBSCRIBERS, SUBSCRIPTION_COLUMNS)}`;
+
+function toSubscriberFields(channelId: string, list: unknown[][] | null): SubscriberFieldsRow[] {
+  if (!list) return [];
+  const rows: SubscriberFieldsRow[] = new Array(list.length);
+  for (let index = 0; index < list.length; index += 1) {
+    const values = list[index];
+    const row: Record<string, unknown> = { channelId };
+    for (let field = 0; field < SUBSCRIBER_JSON_FIELDS.length; field += 1) {
+      const [key, column] = SUBSCRIBER_JSON_FIELDS[field];
+      const value = values[field];
+      row[key] = value === null ? null : column.mapFromDriverValue(value);
+    }
+    rows[index] = row as SubscriberFieldsRow;
+  }
+  return rows;
+}
+
+/**
+ * Seed 002 communication-messages: one individual's channels, as their inbox. The statements'
+ * text depends only on the query's shape (which filters, which sort and direction, which cursors),
+ * never on its values, so each shape is parsed and planned once per connection.
+ */
 export class ChannelInboxRepository {
   constructor(private readonly db: Executor) {}
 
@@ -66,68 +124,77 @@ export class ChannelInboxRepository {
     query: InboxQuery,
     args: PageArgs,
   ): Promise<Connection<InboxChannel>> {
-    const keys: SortKey<InboxRow>[] = [
+    const keys: SortKey<InboxChannel>[] = [
       { ...SORT_KEYS[query.sort], descending: query.descending },
       {
         column: channelSubscribers.channelId,
         descending: query.descending,
-        read: (row) => row.channel.id,
+        read: (row) => row.id,
       },
     ];
-    const filter = this.filter(organizationId, individualId, query);
     const page = parsePageArgs(args, keys.length);
-    const keyset = keysetQuery(keys, page);
-    const rows = await this.db
-      .select({ channel: channels, subscription: channelSubscribers })
-      .from(channelSubscribers)
-      .innerJoin(channels, this.joinOn)
-      .where(and(filter, keyset.where))
-      .orderBy(...keyset.orderBy)
-      .limit(keyset.limit);
-    return toConnection(
-      rows,
-      page,
-      keys,
-      async () => {
-        const [{ total }] = await this.db
-          .select({ total: count() })
-          .from(channelSubscribers)
-          .innerJoin(channels, this.joinOn)
-          .where(filter);
-        return total;
-      },
-      (row) => ({ ...row.channel, callerSubscription: row.subscription }),
-    );
+    const values: unknown[] = [];
+    const filter = this.filter(organizationId, individualId, query, values);
+    const filterValues = values.slice();
+    const keyset = keysetText(keys, page, values, columnOf);
+    const text = `${SELECT}${query.withSubscribers ? `, ${SUBSCRIBER_LIST}` : ""} ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit}`;
+    const raw = await queryArrays(this.db, text, values);
+    const rows = new Array<InboxChannel>(raw.length);
+    for (let index = 0; index < raw.length; index += 1) {
+      const row = toChannel(raw[index]) as InboxChannel;
+      row.callerSubscription = toSubscription(raw[index]);
+      if (query.withSubscribers) {
+        row.loadedSubscribers = toSubscriberFields(
+          row.id,
+          raw[index][subscriberListIndex] as unknown[][] | null,
+        );
+      }
+      rows[index] = row;
+    }
+    return toConnection(rows, page, keys, async () => {
+      const [[total]] = await queryArrays(
+        this.db,
+        `select count(*) ${FROM} where ${filter}`,
+        filterValues,
+      );
+      return Number(total);
+    });
   }
 
-  private readonly joinOn = and(
-    eq(channels.organizationId, channelSubscribers.organizationId),
-    eq(channels.id, channelSubscribers.channelId),
-  );
-
-  private filter(organizationId: string, individualId: string, query: InboxQuery) {
-    const conditions: (SQL | undefined)[] = [
-      eq(channelSubscribers.organizationId, organizationId),
-      eq(channelSubscribers.individualId, individualId),
+  /** The WHERE conditions as text, their values appended to `values`. */
+  private filter(
+    organizationId: string,
+    individualId: string,
+    query: InboxQuery,
+    values: unknown[],
+  ): string {
+    const param = (value: unknown) => `$${values.push(value)}`;
+    const conditions = [
+      `${columnOf(channelSubscribers.organizationId)} = ${param(organizationId)}`,
+      `${columnOf(channelSubscribers.individualId)} = ${param(individualId)}`,
     ];
-    if (query.archived != null) conditions.push(eq(channels.archived, query.archived));
+    if (query.archived != null) {
+      conditions.push(`${columnOf(channels.archived)} = ${param(query.archived)}`);
+    }
     if (query.bookmarked != null) {
       conditions.push(
-        query.bookmarked
-          ? isNotNull(channelSubscribers.bookmarkMessageId)
-          : isNull(channelSubscribers.bookmarkMessageId),
+        `${columnOf(channelSubscribers.bookmarkMessageId)} is ${query.bookmarked ? "not null" : "null"}`,
       );
     }
     if (query.text) {
-      const pattern = `%${query.text.replace(/[\\%_]/g, "\\$&")}%`;
-      conditions.push(or(ilike(channels.name, pattern), ilike(channels.label, pattern)));
+      const pattern = param(`%${query.text.replace(/[\\%_]/g, "\\$&")}%`);
+      conditions.push(
+        `(${columnOf(channels.name)} ilike ${pattern} or ${columnOf(channels.label)} ilike ${pattern})`,
+      );
     }
     if (query.subscriptionType) {
-      conditions.push(eq(channels.subscriptionType, query.subscriptionType));
+      conditions.push(`${columnOf(channels.subscriptionType)} = ${param(query.subscriptionType)}`);
     }
     if (query.individualGroupId) {
-      conditions.push(eq(channels.individualGroupId, query.individualGroupId));
+      conditions.push(
+        `${columnOf(channels.individualGroupId)} = ${param(query.individualGroupId)}`,
+      );
     }
-    return and(...conditions);
+    return conditions.join(" and ");
   }
 }
