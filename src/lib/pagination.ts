@@ -172,18 +172,21 @@ export function toConnection<Row, Node = Row>(
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
   let total: Promise<number> | undefined;
-  const edges = pageRows.map((row) => ({
-    cursor: encodeCursor(keys.map((key) => key.read(row))),
-    node: toNode(row),
-  }));
+  const cursorOf = (row: Row) => encodeCursor(keys.map((key) => key.read(row)));
+  const nodes = pageRows.map(toNode);
+  // Built when asked for: a query that reads only nodes (the inbox) encodes no cursor per row.
+  let edges: { cursor: string; node: Node }[] | undefined;
   return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
+    get edges() {
+      edges ??= pageRows.map((row, index) => ({ cursor: cursorOf(row), node: nodes[index] }));
+      return edges;
+    },
+    nodes,
     pageInfo: {
       hasNextPage: page.backward ? page.before !== null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: pageRows.length ? cursorOf(pageRows[0]) : null,
+      endCursor: pageRows.length ? cursorOf(pageRows[pageRows.length - 1]) : null,
     },
     get totalCount() {
       // Drizzle builders are thenables that run again on every then(): settle once.

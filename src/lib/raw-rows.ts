@@ -1,4 +1,17 @@
-import type { Column } from "drizzle-orm";
+import { is, type Column } from "drizzle-orm";
+import { PgTimestamp } from "drizzle-orm/pg-core";
+import { parseTimestamptz } from "./timestamps";
+
+/**
+ * The column's mapFromDriverValue for a non-null driver value; for a timestamptz read as a Date,
+ * parseTimestamptz, which gives the same Date faster (the inbox reads a thousand per request).
+ */
+export function decoderOf(column: Column): (value: unknown) => unknown {
+  if (is(column, PgTimestamp) && column.withTimezone) {
+    return (value) => (typeof value === "string" ? parseTimestamptz(value) : value);
+  }
+  return (value) => column.mapFromDriverValue(value);
+}
 
 /**
  * Maps the raw rows of `db.execute(db.select(fields).from(table)…)` (keyed by column name) to
@@ -8,12 +21,16 @@ import type { Column } from "drizzle-orm";
  * could share a name.
  */
 export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
-  const columns = Object.entries<Column>(fields).map(([key, column]) => ({ key, column }));
+  const columns = Object.entries<Column>(fields).map(([key, column]) => ({
+    key,
+    name: column.name,
+    decode: decoderOf(column),
+  }));
   return (raw: Record<string, unknown>): Row => {
     const row: Record<string, unknown> = {};
-    for (const { key, column } of columns) {
-      const value = raw[column.name];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    for (const { key, name, decode } of columns) {
+      const value = raw[name];
+      row[key] = value === null || value === undefined ? null : decode(value);
     }
     return row as Row;
   };
@@ -26,14 +43,14 @@ export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
 export function arrayRowMapper<Row>(fields: Record<keyof Row, Column>, offset = 0) {
   const columns = Object.entries<Column>(fields).map(([key, column], index) => ({
     key,
-    column,
     index: offset + index,
+    decode: decoderOf(column),
   }));
   return (raw: readonly unknown[]): Row => {
     const row: Record<string, unknown> = {};
-    for (const { key, column, index } of columns) {
+    for (const { key, index, decode } of columns) {
       const value = raw[index];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      row[key] = value === null || value === undefined ? null : decode(value);
     }
     return row as Row;
   };

@@ -26,7 +26,7 @@ import {
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
-import { arrayRowMapper, selectList } from "../../lib/raw-rows";
+import { arrayRowMapper, decoderOf, selectList } from "../../lib/raw-rows";
 
 export interface MessageListFilter {
   channelId: string;
@@ -56,6 +56,7 @@ const {
   type: reactionType,
   createdAt: reactionCreatedAt,
 } = getTableColumns(messageReactions);
+const decodeReactionCreatedAt = decoderOf(reactionCreatedAt);
 
 /**
  * Messages by id, each with its reactions as one json array of [individualId, type, createdAt]:
@@ -99,7 +100,7 @@ export class MessageRepository {
         messageId: message.id,
         individualId,
         type,
-        createdAt: reactionCreatedAt.mapFromDriverValue(createdAt) as Date,
+        createdAt: decodeReactionCreatedAt(createdAt) as Date,
       }));
       return { message, reactions };
     });
