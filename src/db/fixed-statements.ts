@@ -1,4 +1,6 @@
 import type { PGlite } from "@electric-sql/pglite";
+import type { SQL } from "drizzle-orm";
+import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Executor } from "./client";
 import { statementCountingLogger } from "./statement-count";
@@ -21,6 +23,17 @@ const PGLITE_OPTIONS = {
   rowMode: "array" as const,
   parsers: Object.fromEntries(RAW_TEXT_TYPES.map((typeId) => [typeId, asText])),
 };
+
+const dialect = new PgDialect();
+
+/**
+ * The text of a statement written with Drizzle's sql template, so that its tables and columns are
+ * named from the schema, rendered once (at module load) rather than per run: each
+ * sql.placeholder(…) becomes `$1`, `$2`… in order of appearance, the values queryArrays takes.
+ */
+export function statementText(query: SQL): string {
+  return dialect.sqlToQuery(query).sql;
+}
 
 /** The driver client under Drizzle's session: a pg Pool or PoolClient, or PGlite (or its transaction). */
 type DriverClient = pg.Pool | pg.ClientBase | Pick<PGlite, "query">;

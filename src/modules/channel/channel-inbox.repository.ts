@@ -1,7 +1,7 @@
-import { getTableColumns, getTableName } from "drizzle-orm";
-import type { PgColumn } from "drizzle-orm/pg-core";
+import { getTableColumns, sql } from "drizzle-orm";
+import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
-import { queryArrays } from "../../db/fixed-statements";
+import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
   channelSubscribers,
   channels,
@@ -16,7 +16,7 @@ import {
   type PageArgs,
   type SortKey,
 } from "../../lib/pagination";
-import { arrayRowMapper, decoderOf, selectList } from "../../lib/raw-rows";
+import { arrayRowMapper, selectList } from "../../lib/raw-rows";
 import { SUBSCRIBER_FIELDS, type SubscriberFieldsRow } from "./channel.repository";
 
 export type InboxSortField = "LAST_MESSAGE_AT" | "UNREAD_COUNT" | "ACKNOWLEDGED_AT";
@@ -61,8 +61,6 @@ const SORT_KEYS: Record<InboxSortField, Omit<SortKey<InboxChannel>, "descending"
   },
 };
 
-const CHANNELS = `"${getTableName(channels)}"`;
-const SUBSCRIBERS = `"${getTableName(channelSubscribers)}"`;
 const CHANNEL_COLUMNS = getTableColumns(channels);
 const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
 const channelColumnCount = Object.keys(CHANNEL_COLUMNS).length;
@@ -73,10 +71,21 @@ const toSubscription = arrayRowMapper<ChannelSubscriberRow>(
 );
 const subscriberListIndex = channelColumnCount + Object.keys(SUBSCRIPTION_COLUMNS).length;
 
-const columnOf = (column: PgColumn) =>
-  `${column.table === channels ? CHANNELS : SUBSCRIBERS}."${column.name}"`;
+const columnTexts = new Map<PgColumn, string>();
+/** `"table"."column"`, rendered once per column. */
+const columnOf = (column: PgColumn): string => {
+  let text = columnTexts.get(column);
+  if (text === undefined) columnTexts.set(column, (text = statementText(sql`${column}`)));
+  return text;
+};
 
-const FROM = `from ${SUBSCRIBERS} inner join ${CHANNELS} on ${columnOf(channels.organizationId)} = ${columnOf(channelSubscribers.organizationId)} and ${columnOf(channels.id)} = ${columnOf(channelSubscribers.channelId)}`;
+const SELECT = statementText(
+  sql`select ${selectList(CHANNEL_COLUMNS)}, ${selectList(SUBSCRIPTION_COLUMNS)}`,
+);
+
+const FROM = statementText(sql`from ${channelSubscribers} inner join ${channels}
+  on ${channels.organizationId} = ${channelSubscribers.organizationId}
+  and ${channels.id} = ${channelSubscribers.channelId}`);
 
 /**
  * Each channel's subscribers as one json array per SUBSCRIBER_FIELDS column but channelId, in
@@ -88,22 +97,22 @@ const FROM = `from ${SUBSCRIBERS} inner join ${CHANNELS} on ${columnOf(channels.
  */
 const SUBSCRIBER_COLUMNS = Object.entries(SUBSCRIBER_FIELDS)
   .filter(([key]) => key !== "channelId")
-  .map(([key, column]) => ({
-    key: key as keyof SubscriberFieldsRow,
-    name: column.name,
-    decode: decoderOf(column),
-  }));
-const SUBSCRIBER_LIST = `(select json_build_array(${SUBSCRIBER_COLUMNS.map(
-  ({ name }) => `array_agg(ordered."${name}")`,
-).join(", ")}) from (select ${SUBSCRIBER_COLUMNS.map(({ name }) => `s."${name}"`).join(
-  ", ",
-)} from ${SUBSCRIBERS} s where s."${channelSubscribers.organizationId.name}" = ${columnOf(
-  channelSubscribers.organizationId,
-)} and s."${channelSubscribers.channelId.name}" = ${columnOf(
-  channelSubscribers.channelId,
-)} order by s."${channelSubscribers.createdAt.name}", s."${channelSubscribers.individualId.name}") ordered)`;
-
-const SELECT = `select ${selectList(CHANNELS, CHANNEL_COLUMNS)}, ${selectList(SUBSCRIBERS, SUBSCRIPTION_COLUMNS)}`;
+  .map(([key, column]) => ({ key: key as keyof SubscriberFieldsRow, column }));
+const SUBSCRIBER_ALIAS = "subscriber";
+// A raw sql template renders an aliased table as its alias alone: the from clause names both.
+const subscriber = alias(channelSubscribers, SUBSCRIBER_ALIAS);
+const ordered = sql.identifier("ordered");
+const SUBSCRIBER_LIST = statementText(sql`(select json_build_array(${sql.join(
+  SUBSCRIBER_COLUMNS.map(({ column }) => sql`array_agg(${ordered}.${sql.identifier(column.name)})`),
+  sql`, `,
+)})
+  from (select ${sql.join(
+    SUBSCRIBER_COLUMNS.map(({ key }) => subscriber[key]),
+    sql`, `,
+  )} from ${channelSubscribers} ${sql.identifier(SUBSCRIBER_ALIAS)}
+    where ${subscriber.organizationId} = ${channelSubscribers.organizationId}
+      and ${subscriber.channelId} = ${channelSubscribers.channelId}
+    order by ${subscriber.createdAt}, ${subscriber.individualId}) ${ordered})`);
 
 function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFieldsRow[] {
   const count = lists[0]?.length ?? 0;
@@ -111,9 +120,9 @@ function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFi
   for (let index = 0; index < count; index += 1) {
     const row: Record<string, unknown> = { channelId };
     for (let field = 0; field < SUBSCRIBER_COLUMNS.length; field += 1) {
-      const { key, decode } = SUBSCRIBER_COLUMNS[field];
+      const { key, column } = SUBSCRIBER_COLUMNS[field];
       const value = lists[field][index];
-      row[key] = value === null ? null : decode(value);
+      row[key] = value === null ? null : column.mapFromDriverValue(value);
     }
     rows[index] = row as SubscriberFieldsRow;
   }

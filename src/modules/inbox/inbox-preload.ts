@@ -9,7 +9,8 @@ const loaded = <Row>(values: (Row | Error | null)[]): Row[] =>
  * Loads the relations the query selects on the inbox's channels before their fields resolve: the
  * subscribers came with the channels (InboxQuery.withSubscribers), then the last messages with
  * their reactions (one statement), then the individuals of both (one batch). Every field then
- * finds its value loaded and answers synchronously.
+ * finds its value loaded and answers synchronously. As with loadMany, a statement that fails
+ * here leaves its fields to load, and report the error, for themselves.
  */
 export async function preloadInbox(
   loaders: Loaders,
@@ -32,13 +33,14 @@ export async function preloadInbox(
       channel.lastMessageId ? [channel.lastMessageId] : [],
     );
     const messages: MessageRow[] = selected.has("lastMessage.reactions")
-      ? await loaders.message.loadWithReactions(lastMessageIds)
+      ? await loaders.message.loadWithReactions(lastMessageIds).catch(() => [])
       : loaded<MessageRow>(await loaders.message.messageById.loadMany(lastMessageIds));
     if (selected.has("lastMessage.author")) {
       for (const message of messages) if (message.authorId) individualIds.add(message.authorId);
     }
   }
-  // Distinct: the same few individuals subscribe to many channels, and loadMany costs two
-  // promises per key, repeated or not.
-  if (individualIds.size > 0) await loaders.individual.individualById.loadMany([...individualIds]);
+  // Distinct: the same few individuals subscribe to many channels.
+  if (individualIds.size > 0) {
+    await loaders.individual.individualById.preload(individualIds).catch(() => undefined);
+  }
 }

@@ -1,16 +1,6 @@
-import {
-  and,
-  eq,
-  exists,
-  getTableColumns,
-  getTableName,
-  ilike,
-  or,
-  sql,
-  type SQL,
-} from "drizzle-orm";
+import { and, eq, exists, getTableColumns, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { queryArrays } from "../../db/fixed-statements";
+import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
   individualGroupMembers,
   individuals,
@@ -30,7 +20,10 @@ export interface IndividualListFilter {
 const INDIVIDUAL_COLUMNS = getTableColumns(individuals);
 const toIndividual = arrayRowMapper<IndividualRow>(INDIVIDUAL_COLUMNS);
 /** One text for any number of ids: every loader batch runs the same prepared statement. */
-const INDIVIDUALS_BY_IDS = `select ${selectList("i", INDIVIDUAL_COLUMNS)} from "${getTableName(individuals)}" i where i."${individuals.organizationId.name}" = $1 and i."${individuals.id.name}" = any($2::uuid[])`;
+const INDIVIDUALS_BY_IDS = statementText(sql`
+  select ${selectList(INDIVIDUAL_COLUMNS)} from ${individuals}
+  where ${individuals.organizationId} = ${sql.placeholder("organizationId")}
+    and ${individuals.id} = any(${sql.placeholder("ids")}::uuid[])`);
 
 /** Seed 002 individuals. */
 export class IndividualRepository {

@@ -11,11 +11,12 @@ import {
   lte,
   ne,
   or,
+  sql,
+  getTableColumns,
   type SQL,
 } from "drizzle-orm";
-import { getTableColumns, getTableName } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { queryArrays } from "../../db/fixed-statements";
+import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
   messageReactions,
   messages,
@@ -26,7 +27,7 @@ import {
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
-import { arrayRowMapper, decoderOf, selectList } from "../../lib/raw-rows";
+import { arrayRowMapper, selectList } from "../../lib/raw-rows";
 
 export interface MessageListFilter {
   channelId: string;
@@ -51,18 +52,22 @@ export interface MessageWithReactions {
 const MESSAGE_COLUMNS = getTableColumns(messages);
 const toMessage = arrayRowMapper<MessageRow>(MESSAGE_COLUMNS);
 const reactionListIndex = Object.keys(MESSAGE_COLUMNS).length;
-const {
-  individualId: reactionIndividual,
-  type: reactionType,
-  createdAt: reactionCreatedAt,
-} = getTableColumns(messageReactions);
-const decodeReactionCreatedAt = decoderOf(reactionCreatedAt);
+const reactionCreatedAt = messageReactions.createdAt;
 
 /**
  * Messages by id, each with its reactions as one json array of [individualId, type, createdAt]:
  * one statement, with one text for any number of ids.
  */
-const MESSAGES_WITH_REACTIONS = `select ${selectList("m", MESSAGE_COLUMNS)}, (select json_agg(json_build_array(r."${reactionIndividual.name}", r."${reactionType.name}", r."${reactionCreatedAt.name}") order by r."${reactionCreatedAt.name}", r."${reactionIndividual.name}", r."${reactionType.name}") from "${getTableName(messageReactions)}" r where r."${messageReactions.organizationId.name}" = m."${messages.organizationId.name}" and r."${messageReactions.messageId.name}" = m."${messages.id.name}") from "${getTableName(messages)}" m where m."${messages.organizationId.name}" = $1 and m."${messages.id.name}" = any($2::uuid[])`;
+const MESSAGES_WITH_REACTIONS = statementText(sql`
+  select ${selectList(MESSAGE_COLUMNS)},
+    (select json_agg(json_build_array(${messageReactions.individualId}, ${messageReactions.type}, ${reactionCreatedAt})
+        order by ${reactionCreatedAt}, ${messageReactions.individualId}, ${messageReactions.type})
+      from ${messageReactions}
+      where ${messageReactions.organizationId} = ${messages.organizationId}
+        and ${messageReactions.messageId} = ${messages.id})
+  from ${messages}
+  where ${messages.organizationId} = ${sql.placeholder("organizationId")}
+    and ${messages.id} = any(${sql.placeholder("ids")}::uuid[])`);
 
 /** Seed 002 messaging-messages and their reactions. */
 export class MessageRepository {
@@ -100,7 +105,7 @@ export class MessageRepository {
         messageId: message.id,
         individualId,
         type,
-        createdAt: decodeReactionCreatedAt(createdAt) as Date,
+        createdAt: reactionCreatedAt.mapFromDriverValue(createdAt) as Date,
       }));
       return { message, reactions };
     });
