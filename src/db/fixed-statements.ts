@@ -39,9 +39,10 @@ export function statementText(query: SQL): string {
 type DriverClient = pg.Pool | pg.ClientBase | Pick<PGlite, "query">;
 
 /**
- * Runs a statement whose text the caller built without Drizzle (fixed per query shape, values
- * only in `values`) on the executor's connection, inside its transaction if it is one, and
- * returns the rows as arrays in select-list order. On real Postgres the statement runs named
+ * Runs a statement whose text is fixed per query shape (statementText, or text built from columns
+ * rendered once), the values only in `values`, on the executor's connection (inside its
+ * transaction if it is one), without Drizzle's per-run query building and row mapping; the rows
+ * come back as arrays in select-list order. On real Postgres the statement runs named
  * after its text (named-statements.ts), so each connection parses and plans it once. Counted like
  * every statement Drizzle runs (statement-count.ts).
  */
