@@ -15,16 +15,45 @@ export function whenLoaded<T, R>(value: MaybePromise<T>, use: (value: T) => R): 
  * promiseForObject and a microtask per object.
  */
 export class RequestLoader<Key, Value> extends DataLoader<Key, Value> {
-  private readonly answered: Map<Key, Value>;
+  private readonly answered = new Map<Key, Value>();
+  private readonly fetch: (keys: readonly Key[]) => Promise<Value[]>;
 
   constructor(batch: (keys: readonly Key[]) => Promise<Value[]>) {
-    const answered = new Map<Key, Value>();
     super(async (keys) => {
       const values = await batch(keys);
-      keys.forEach((key, index) => answered.set(key, values[index]));
+      keys.forEach((key, index) => this.answered.set(key, values[index]));
       return values;
     });
-    this.answered = answered;
+    this.fetch = batch;
+  }
+
+  /** DataLoader's load, answered from the values at hand first (primeValue's among them). */
+  override load(key: Key): Promise<Value> {
+    return this.answered.has(key)
+      ? Promise.resolve(this.answered.get(key) as Value)
+      : super.load(key);
+  }
+
+  /**
+   * Records `value` as the answer for `key`, as if a batch had answered it (DataLoader's prime,
+   * without its promise per key): for a relation another statement already read. A key already
+   * answered keeps its value.
+   */
+  primeValue(key: Key, value: Value): void {
+    if (!this.answered.has(key)) this.answered.set(key, value);
+  }
+
+  /**
+   * Answers every key not yet answered with one batch, for a caller that wants the values at
+   * hand (loadValue) rather than a promise per key as loadMany gives. A key already queued by
+   * load() but not yet answered may be fetched twice; the answers are the same rows.
+   */
+  async preload(keys: Iterable<Key>): Promise<void> {
+    const missing: Key[] = [];
+    for (const key of keys) if (!this.answered.has(key)) missing.push(key);
+    if (!missing.length) return;
+    const values = await this.fetch(missing);
+    missing.forEach((key, index) => this.primeValue(key, values[index]));
   }
 
   /** The value itself once a batch has answered for `key`, else `load(key)`. */

@@ -119,6 +119,48 @@ export function keysetQuery<Row>(keys: SortKey<Row>[], page: PageRequest) {
   };
 }
 
+/**
+ * keysetQuery as SQL text, for a statement whose text stays the same for every page of one shape
+ * (fixed-statements.ts): the cursor values go to `values` as positional parameters, each as
+ * Drizzle would bind it (the key's decode, then the column's mapToDriverValue), and `columnSql`
+ * names each key's column. `where` is null without a cursor.
+ */
+export function keysetText<Row>(
+  keys: SortKey<Row>[],
+  page: PageRequest,
+  values: unknown[],
+  columnSql: (column: PgColumn) => string,
+): { where: string | null; orderBy: string; limit: string } {
+  const beyond = (cursor: CursorValue[], forward: boolean) => {
+    const params = keys.map((key, index) => {
+      const value = key.decode ? key.decode(cursor[index]) : cursor[index];
+      values.push(key.column.mapToDriverValue(value));
+      return `$${values.length}`;
+    });
+    const branches = keys.map((key, index) => {
+      const equalities = keys
+        .slice(0, index)
+        .map((prior, priorIndex) => `${columnSql(prior.column)} = ${params[priorIndex]}`);
+      const ascending = !key.descending === forward;
+      const bound = `${columnSql(key.column)} ${ascending ? ">" : "<"} ${params[index]}`;
+      return `(${[...equalities, bound].join(" and ")})`;
+    });
+    return `(${branches.join(" or ")})`;
+  };
+  const conditions: string[] = [];
+  if (page.after) conditions.push(beyond(page.after, true));
+  if (page.before) conditions.push(beyond(page.before, false));
+  const orderBy = keys
+    .map((key) => `${columnSql(key.column)} ${!key.descending !== page.backward ? "asc" : "desc"}`)
+    .join(", ");
+  values.push(page.limit + 1);
+  return {
+    where: conditions.length ? conditions.join(" and ") : null,
+    orderBy,
+    limit: `$${values.length}`,
+  };
+}
+
 export function toConnection<Row, Node = Row>(
   rows: Row[],
   page: PageRequest,
@@ -130,18 +172,21 @@ export function toConnection<Row, Node = Row>(
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
   let total: Promise<number> | undefined;
-  const edges = pageRows.map((row) => ({
-    cursor: encodeCursor(keys.map((key) => key.read(row))),
-    node: toNode(row),
-  }));
+  const cursorOf = (row: Row) => encodeCursor(keys.map((key) => key.read(row)));
+  const nodes = pageRows.map(toNode);
+  // Built when asked for: a query that reads only nodes (the inbox) encodes no cursor per row.
+  let edges: { cursor: string; node: Node }[] | undefined;
   return {
-    edges,
-    nodes: edges.map((edge) => edge.node),
+    get edges() {
+      edges ??= pageRows.map((row, index) => ({ cursor: cursorOf(row), node: nodes[index] }));
+      return edges;
+    },
+    nodes,
     pageInfo: {
       hasNextPage: page.backward ? page.before !== null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.after !== null,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: pageRows.length ? cursorOf(pageRows[0]) : null,
+      endCursor: pageRows.length ? cursorOf(pageRows[pageRows.length - 1]) : null,
     },
     get totalCount() {
       // Drizzle builders are thenables that run again on every then(): settle once.

@@ -1,4 +1,4 @@
-import type { Column } from "drizzle-orm";
+import { sql, type Column, type SQL } from "drizzle-orm";
 
 /**
  * Maps the raw rows of `db.execute(db.select(fields).from(table)…)` (keyed by column name) to
@@ -8,7 +8,10 @@ import type { Column } from "drizzle-orm";
  * could share a name.
  */
 export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
-  const columns = Object.entries<Column>(fields).map(([key, column]) => ({ key, column }));
+  const columns = Object.entries<Column>(fields).map(([key, column]) => ({
+    key,
+    column,
+  }));
   return (raw: Record<string, unknown>): Row => {
     const row: Record<string, unknown> = {};
     for (const { key, column } of columns) {
@@ -17,4 +20,29 @@ export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
     }
     return row as Row;
   };
+}
+
+/**
+ * Like rawRowMapper, for rows read as arrays (fixed-statements.ts queryArrays): `fields`' columns
+ * are the row's values from `offset` on, in `selectList` order.
+ */
+export function arrayRowMapper<Row>(fields: Record<keyof Row, Column>, offset = 0) {
+  const columns = Object.entries<Column>(fields).map(([key, column], index) => ({
+    key,
+    column,
+    index: offset + index,
+  }));
+  return (raw: readonly unknown[]): Row => {
+    const row: Record<string, unknown> = {};
+    for (const { key, column, index } of columns) {
+      const value = raw[index];
+      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+    }
+    return row as Row;
+  };
+}
+
+/** `fields`' columns as a select list, in the order arrayRowMapper reads them. */
+export function selectList(fields: Record<string, Column>): SQL {
+  return sql.join(Object.values(fields), sql`, `);
 }

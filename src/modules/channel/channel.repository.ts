@@ -51,7 +51,7 @@ const SUBSCRIBER_ORDER = [
  * rows. The inbox reads ten per channel, and every column left out is one value fewer for pg to
  * parse and Drizzle to map (the timestamps each a Date).
  */
-const SUBSCRIBER_FIELDS = {
+export const SUBSCRIBER_FIELDS = {
   channelId: channelSubscribers.channelId,
   individualId: channelSubscribers.individualId,
   admin: channelSubscribers.admin,

@@ -24,8 +24,15 @@ export class InboxResolver {
     @Arg("filter", () => InboxFilter, { nullable: true }) filter?: InboxFilter,
     @Arg("sort", () => InboxSort, { nullable: true }) sort?: InboxSort,
   ) {
-    const connection = await services.inbox.list(caller, filter, sort, page);
-    await preloadInbox(loaders, connection.nodes, nodeFieldPaths(info));
+    const selected = nodeFieldPaths(info);
+    const connection = await services.inbox.list(
+      caller,
+      filter,
+      sort,
+      page,
+      selected.has("subscribers"),
+    );
+    await preloadInbox(loaders, connection.nodes, selected);
     return connection;
   }
 }

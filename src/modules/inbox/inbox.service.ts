@@ -18,6 +18,7 @@ export class InboxService {
     filter: InboxFilter | undefined,
     sort: InboxSort | undefined,
     page: PageArgs,
+    withSubscribers = false,
   ) {
     checkMaxLength(filter?.text, TEXT_MAX, "filter.text");
     if (filter?.type && !(SUBSCRIPTION_TYPES as readonly string[]).includes(filter.type)) {
@@ -38,6 +39,7 @@ export class InboxService {
           : undefined,
         sort: sort?.field ?? "LAST_MESSAGE_AT",
         descending: (sort?.direction ?? SortDirection.DESC) === SortDirection.DESC,
+        withSubscribers,
       },
       page,
     );

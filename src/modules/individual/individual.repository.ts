@@ -1,5 +1,6 @@
-import { and, eq, exists, ilike, inArray, or, sql, type SQL } from "drizzle-orm";
+import { and, eq, exists, getTableColumns, ilike, or, sql, type SQL } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
   individualGroupMembers,
   individuals,
@@ -8,12 +9,21 @@ import {
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
+import { arrayRowMapper, selectList } from "../../lib/raw-rows";
 
 export interface IndividualListFilter {
   text?: string;
   accountType?: string;
   individualGroupId?: string;
 }
+
+const INDIVIDUAL_COLUMNS = getTableColumns(individuals);
+const toIndividual = arrayRowMapper<IndividualRow>(INDIVIDUAL_COLUMNS);
+/** One text for any number of ids: every loader batch runs the same prepared statement. */
+const INDIVIDUALS_BY_IDS = statementText(sql`
+  select ${selectList(INDIVIDUAL_COLUMNS)} from ${individuals}
+  where ${individuals.organizationId} = ${sql.placeholder("organizationId")}
+    and ${individuals.id} = any(${sql.placeholder("ids")}::uuid[])`);
 
 /** Seed 002 individuals. */
 export class IndividualRepository {
@@ -37,18 +47,14 @@ export class IndividualRepository {
     return updated;
   }
 
-  findByIds(
+  async findByIds(
     organizationId: string,
     ids: readonly string[],
     executor: Executor = this.db,
   ): Promise<IndividualRow[]> {
-    if (!ids.length) return Promise.resolve([]);
-    return executor
-      .select()
-      .from(individuals)
-      .where(
-        and(eq(individuals.organizationId, organizationId), inArray(individuals.id, [...ids])),
-      );
+    if (!ids.length) return [];
+    const rows = await queryArrays(executor, INDIVIDUALS_BY_IDS, [organizationId, ids]);
+    return rows.map(toIndividual);
   }
 
   list(

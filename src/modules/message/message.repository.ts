@@ -11,9 +11,12 @@ import {
   lte,
   ne,
   or,
+  sql,
+  getTableColumns,
   type SQL,
 } from "drizzle-orm";
 import type { Executor } from "../../db/client";
+import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
   messageReactions,
   messages,
@@ -24,6 +27,7 @@ import {
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
+import { arrayRowMapper, selectList } from "../../lib/raw-rows";
 
 export interface MessageListFilter {
   channelId: string;
@@ -38,6 +42,32 @@ export interface MessageListFilter {
   text?: string;
   authorId?: string;
 }
+
+export interface MessageWithReactions {
+  message: MessageRow;
+  /** As findReactionsByMessageIds orders them. */
+  reactions: MessageReactionRow[];
+}
+
+const MESSAGE_COLUMNS = getTableColumns(messages);
+const toMessage = arrayRowMapper<MessageRow>(MESSAGE_COLUMNS);
+const reactionListIndex = Object.keys(MESSAGE_COLUMNS).length;
+const reactionCreatedAt = messageReactions.createdAt;
+
+/**
+ * Messages by id, each with its reactions as one json array of [individualId, type, createdAt]:
+ * one statement, with one text for any number of ids.
+ */
+const MESSAGES_WITH_REACTIONS = statementText(sql`
+  select ${selectList(MESSAGE_COLUMNS)},
+    (select json_agg(json_build_array(${messageReactions.individualId}, ${messageReactions.type}, ${reactionCreatedAt})
+        order by ${reactionCreatedAt}, ${messageReactions.individualId}, ${messageReactions.type})
+      from ${messageReactions}
+      where ${messageReactions.organizationId} = ${messages.organizationId}
+        and ${messageReactions.messageId} = ${messages.id})
+  from ${messages}
+  where ${messages.organizationId} = ${sql.placeholder("organizationId")}
+    and ${messages.id} = any(${sql.placeholder("ids")}::uuid[])`);
 
 /** Seed 002 messaging-messages and their reactions. */
 export class MessageRepository {
@@ -58,6 +88,27 @@ export class MessageRepository {
       .select()
       .from(messages)
       .where(and(eq(messages.organizationId, organizationId), inArray(messages.id, [...ids])));
+  }
+
+  /** Like findByIds and findReactionsByMessageIds together, in one statement. */
+  async findByIdsWithReactions(
+    organizationId: string,
+    ids: readonly string[],
+  ): Promise<MessageWithReactions[]> {
+    if (!ids.length) return [];
+    const raw = await queryArrays(this.db, MESSAGES_WITH_REACTIONS, [organizationId, ids]);
+    return raw.map((values) => {
+      const message = toMessage(values);
+      const list = (values[reactionListIndex] as [string, ReactionTypeValue, string][]) ?? [];
+      const reactions = list.map(([individualId, type, createdAt]): MessageReactionRow => ({
+        organizationId: message.organizationId,
+        messageId: message.id,
+        individualId,
+        type,
+        createdAt: reactionCreatedAt.mapFromDriverValue(createdAt) as Date,
+      }));
+      return { message, reactions };
+    });
   }
 
   async lock(executor: Executor, organizationId: string, id: string) {
@@ -230,6 +281,11 @@ export class MessageRepository {
           inArray(messageReactions.messageId, [...messageIds]),
         ),
       )
-      .orderBy(messageReactions.messageId, messageReactions.createdAt);
+      .orderBy(
+        messageReactions.messageId,
+        messageReactions.createdAt,
+        messageReactions.individualId,
+        messageReactions.type,
+      );
   }
 }
