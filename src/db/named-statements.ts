@@ -4,6 +4,13 @@ import type pg from "pg";
 /** Past this many distinct statement texts, new ones run unnamed (a guard, not an expected case). */
 const MAX_NAMED_STATEMENTS = 5_000;
 
+/**
+ * A statement whose text holds this comment runs unnamed, so Postgres plans it for each run with
+ * the table's size as it is then. A named statement's generic plan is fixed when it is made, and
+ * one made while a table was young may scan an index's whole organization range for every row.
+ */
+export const PLAN_EACH_RUN = "/* plan each run */";
+
 type Query = (config: unknown, ...rest: unknown[]) => unknown;
 
 /**
@@ -26,7 +33,12 @@ export function prepareStatementsByText(pool: pg.Pool): void {
     const query = client.query.bind(client) as Query;
     (client as unknown as { query: Query }).query = (config, ...rest) => {
       const values = rest[0];
-      if (isUnnamedStatement(config) && Array.isArray(values) && values.length > 0) {
+      if (
+        isUnnamedStatement(config) &&
+        Array.isArray(values) &&
+        values.length > 0 &&
+        !config.text.includes(PLAN_EACH_RUN)
+      ) {
         const name = nameOf(config.text);
         if (name) return query({ ...config, name }, ...rest);
       }

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, inArray, lt, or, SQL, sql } from "drizzle-orm";
 import { selectRows, type Executor } from "../../db/client";
+import { PLAN_EACH_RUN } from "../../db/named-statements";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { tenantRow } from "../../db/tenant";
@@ -98,6 +99,9 @@ export class TextRepository {
   /**
    * Claims due ACCEPTED texts of every organization for one dispatch round: SKIP LOCKED lets any
    * number of instances claim side by side, and the lease hands a text back if its claimer dies.
+   * The status is a literal, so that the outbox's partial index applies, and the statement is
+   * planned each run (PLAN_EACH_RUN): a generic plan made while the table was young scanned every
+   * text for the due ones and found each claimed one through an organization-wide index range.
    */
   async claimDue(limit: number, leaseMs: number): Promise<TextRow[]> {
     const due = this.db
@@ -105,7 +109,7 @@ export class TextRepository {
       .from(texts)
       .where(
         and(
-          eq(texts.status, "ACCEPTED"),
+          sql`${texts.status} = 'ACCEPTED'`,
           sql`${texts.nextAttemptAt} <= now()`,
           or(sql`${texts.claimedUntil} is null`, lt(texts.claimedUntil, sql`now()`)),
         ),
@@ -116,7 +120,7 @@ export class TextRepository {
     return this.db
       .update(texts)
       .set({ claimedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(sql`(${texts.organizationId}, ${texts.id}) in ${due}`)
+      .where(sql`${sql.raw(PLAN_EACH_RUN)} (${texts.organizationId}, ${texts.id}) in ${due}`)
       .returning();
   }
 
