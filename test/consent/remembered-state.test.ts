@@ -9,6 +9,15 @@ import { flagsOf, record, smsEvent } from "./helpers";
  */
 const at = (seconds: number) => new Date(Date.parse("2026-11-30T12:00:00Z") + seconds * 1000);
 
+const rollout = {
+  event: "DOUBLE_OPTIN_ROLLOUT",
+  updateType: "DEPLOYMENT",
+  communicationAttributes: [],
+};
+
+const warningCodes = (result: { warnings: { warningCode: string }[] }) =>
+  result.warnings.map((warning) => warning.warningCode);
+
 const eventCount = async (server: TestServer, org: TestOrganization, value: string) =>
   dataOf(
     await server.gql<{ contactPreferenceFor: { events: { totalCount: number } } }>(
@@ -49,6 +58,19 @@ describe("remembered consent state, one instance", () => {
     // Remembered, the value was still opted in; the admin had opted it out since.
     expect(optIn.event).toMatchObject({ previousOptedOut: true, newOptedOut: false });
     expect((await flagsOf(server, org, value))?.doNotText).toBe(false);
+  });
+
+  it("asks for a confirming reply once double opt-in is rolled out after it last read the switch", async () => {
+    const own = await server.createOrganization();
+    const value = "+14155557603";
+    dataOf(await record(server, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
+    dataOf(await record(server, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
+    dataOf(await record(server, own, rollout));
+    const optIn = dataOf(
+      await record(server, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)),
+    ).recordOptOutEvent;
+    expect(warningCodes(optIn)).toContain("DOUBLE_OPTIN_CONFIRMATION_REQUIRED");
+    expect((await flagsOf(server, own, value))?.doNotText).toBe(true);
   });
 
   it("answers a repeat of an event it wrote from the ledger, not as a new event", async () => {
@@ -95,10 +117,27 @@ describe.skipIf(process.env.TEST_DB !== "postgres")(
       const late = dataOf(
         await record(a, org, event("STOP_MESSAGE_RECEIVED", false, 10)),
       ).recordOptOutEvent;
-      expect(late.warnings.map((warning) => warning.warningCode)).toContain("SUPERSEDED");
+      expect(warningCodes(late)).toContain("SUPERSEDED");
       expect(late.event).toMatchObject({ previousOptedOut: false, newOptedOut: false });
       expect((await flagsOf(a, org, value))?.doNotText).toBe(false);
       expect(await eventCount(a, org, value)).toBe(3);
+    });
+
+    it("asks on A for a confirming reply once B rolled double opt-in out", async () => {
+      const own = await a.createOrganization();
+      const ownOnB = {
+        ...own,
+        tokens: { ...own.tokens, service: await b.tokenFor(own.callers.service) },
+      };
+      const value = "+14155557614";
+      dataOf(await record(a, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
+      dataOf(await record(a, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
+      dataOf(await record(b, ownOnB, rollout));
+      const optIn = dataOf(
+        await record(a, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)),
+      ).recordOptOutEvent;
+      expect(warningCodes(optIn)).toContain("DOUBLE_OPTIN_CONFIRMATION_REQUIRED");
+      expect((await flagsOf(a, own, value))?.doNotText).toBe(true);
     });
 
     it("answers on A a repeat of an event B recorded, once", async () => {

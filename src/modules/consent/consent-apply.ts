@@ -289,6 +289,8 @@ export class ConsentLedger {
       change.organizationId,
     );
     await this.organizations.setDoubleOptIn(tx, change.organizationId, enabled);
+    // The switch remembered for the next batches is read afresh (their write would catch it).
+    this.remembered.forget(change.organizationId, []);
     const event = await this.repository.appendEvent(tx, {
       organizationId: change.organizationId,
       id: newId(),
