@@ -62,3 +62,16 @@ export async function flagsOf(server: TestServer, org: TestOrganization, contact
   );
   return response.data?.contactPreferenceFor ?? null;
 }
+
+/** How many ledger events the value has. */
+export async function eventCount(server: TestServer, org: TestOrganization, contact: string) {
+  const response = await server.gql<{
+    contactPreferenceFor: { events: { totalCount: number } } | null;
+  }>(
+    org.tokens.agent,
+    `query ($contact: String!) { contactPreferenceFor(contact: $contact) { events { totalCount } } }`,
+    { contact },
+  );
+  if (response.errors) throw new Error(JSON.stringify(response.errors));
+  return response.data?.contactPreferenceFor?.events.totalCount ?? 0;
+}

@@ -6,7 +6,7 @@ import {
   type TestOrganization,
   type TestServer,
 } from "../helpers/server";
-import { DEPARTMENT, flagsOf, RECORD, record, smsEvent } from "./helpers";
+import { DEPARTMENT, eventCount, flagsOf, RECORD, record, smsEvent } from "./helpers";
 
 let server: TestServer;
 let org: TestOrganization;
@@ -233,14 +233,7 @@ describe("Mutation.recordOptOutEvent: idempotency and order", () => {
         smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true, { messageId: "msg-43" }),
       ),
     );
-    const events = async () =>
-      dataOf(
-        await server.gql<{ contactPreferenceFor: { events: { totalCount: number } } }>(
-          org.tokens.agent,
-          `query ($c: String!) { contactPreferenceFor(contact: $c) { events { totalCount } } }`,
-          { c: value },
-        ),
-      ).contactPreferenceFor.events.totalCount;
+    const events = () => eventCount(server, org, value);
     expect(await events()).toBe(2);
     const repeat = dataOf(await record(server, org, input)).recordOptOutEvent;
     expect(repeat.event?.id).toBe(first.event?.id);

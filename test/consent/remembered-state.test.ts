@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../helpers/database";
 import { dataOf, startTestServer, type TestOrganization, type TestServer } from "../helpers/server";
-import { flagsOf, record, smsEvent } from "./helpers";
+import { eventCount, flagsOf, record, smsEvent } from "./helpers";
 
 /**
  * An instance remembers the consent state it wrote last and skips the next batch's read for those
@@ -18,14 +18,22 @@ const rollout = {
 const warningCodes = (result: { warnings: { warningCode: string }[] }) =>
   result.warnings.map((warning) => warning.warningCode);
 
-const eventCount = async (server: TestServer, org: TestOrganization, value: string) =>
-  dataOf(
-    await server.gql<{ contactPreferenceFor: { events: { totalCount: number } } }>(
-      org.tokens.agent,
-      `query ($c: String!) { contactPreferenceFor(contact: $c) { events { totalCount } } }`,
-      { c: value },
-    ),
-  ).contactPreferenceFor.events.totalCount;
+/** An opt-in and a stop on `server`, a rollout on `switcher`: then an opt-in on `server` waits. */
+async function optInAfterRollout(
+  server: TestServer,
+  org: TestOrganization,
+  switcher: { server: TestServer; org: TestOrganization },
+  value: string,
+) {
+  dataOf(await record(server, org, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
+  dataOf(await record(server, org, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
+  dataOf(await record(switcher.server, switcher.org, rollout));
+  const optIn = dataOf(
+    await record(server, org, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)),
+  ).recordOptOutEvent;
+  expect(warningCodes(optIn)).toContain("DOUBLE_OPTIN_CONFIRMATION_REQUIRED");
+  expect((await flagsOf(server, org, value))?.doNotText).toBe(true);
+}
 
 describe("remembered consent state, one instance", () => {
   let server: TestServer;
@@ -62,15 +70,7 @@ describe("remembered consent state, one instance", () => {
 
   it("asks for a confirming reply once double opt-in is rolled out after it last read the switch", async () => {
     const own = await server.createOrganization();
-    const value = "+14155557603";
-    dataOf(await record(server, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
-    dataOf(await record(server, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
-    dataOf(await record(server, own, rollout));
-    const optIn = dataOf(
-      await record(server, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)),
-    ).recordOptOutEvent;
-    expect(warningCodes(optIn)).toContain("DOUBLE_OPTIN_CONFIRMATION_REQUIRED");
-    expect((await flagsOf(server, own, value))?.doNotText).toBe(true);
+    await optInAfterRollout(server, own, { server, org: own }, "+14155557603");
   });
 
   it("answers a repeat of an event it wrote from the ledger, not as a new event", async () => {
@@ -129,15 +129,7 @@ describe.skipIf(process.env.TEST_DB !== "postgres")(
         ...own,
         tokens: { ...own.tokens, service: await b.tokenFor(own.callers.service) },
       };
-      const value = "+14155557614";
-      dataOf(await record(a, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)));
-      dataOf(await record(a, own, smsEvent(value, "STOP_MESSAGE_RECEIVED", false)));
-      dataOf(await record(b, ownOnB, rollout));
-      const optIn = dataOf(
-        await record(a, own, smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true)),
-      ).recordOptOutEvent;
-      expect(warningCodes(optIn)).toContain("DOUBLE_OPTIN_CONFIRMATION_REQUIRED");
-      expect((await flagsOf(a, own, value))?.doNotText).toBe(true);
+      await optInAfterRollout(a, own, { server: b, org: ownOnB }, "+14155557614");
     });
 
     it("answers on A a repeat of an event B recorded, once", async () => {
