@@ -90,10 +90,6 @@ interface OpenedBatch {
   contacts: string[];
   pairs: ChannelOfValue[];
   keys: KeyOfValue[];
-  /** The version each preference was read at (or remembered with). */
-  readVersions: Map<string, string>;
-  /** The LedgerBatch's own map: each channel's latest decision, the batch's included once settled. */
-  decidedAt: Map<string, number>;
   switchRead: { query: SQL; expected: boolean } | null;
 }
 
@@ -195,8 +191,6 @@ export class ConsentLedger {
       contacts,
       pairs,
       keys,
-      readVersions: new Map(start.preferences.map((row) => [row.contact, row.version])),
-      decidedAt: start.decidedAt,
       switchRead: switchQuery ? { query: switchQuery, expected: start.doubleOptIn } : null,
     };
   }
@@ -254,7 +248,7 @@ export class ConsentLedger {
       created.length + existing.length > 0
         ? this.preferences.consentWriteStatements(organizationId, created, existing, WRITE_GUARD)
         : null;
-    let version: string | null;
+    let version: string | null = null;
     try {
       version = await this.repository.appendBatch(executor, organizationId, {
         events,
@@ -263,19 +257,19 @@ export class ConsentLedger {
         clearedPending,
         putPending,
       });
-    } catch (error) {
-      this.remembered.forget(organizationId, opened.contacts);
-      throw error;
+    } finally {
+      // Lost a race, failed, or not yet committed: read these values afresh next time.
+      if (version === null || lock) this.remembered.forget(organizationId, opened.contacts);
     }
-    if (version === null || lock) this.remembered.forget(organizationId, opened.contacts);
     if (version === null)
       throw new ConcurrentConsentChange("A concurrent consent change came first");
     if (lock) return;
     this.remembered.remember(organizationId, {
-      preferences: [...existing, ...created].map((row) => ({ ...row, version })),
-      readVersions: opened.readVersions,
+      existing,
+      created,
+      version,
       pairs: opened.pairs,
-      decidedAt: opened.decidedAt,
+      decidedAt: opened.batch.latestDecisions(),
       keys: opened.keys,
       doubleOptIn: opened.switchRead?.expected ?? null,
     });

@@ -149,6 +149,11 @@ export class LedgerBatch {
     };
   }
 
+  /** By pairKey: each channel's latest decision, the ledger's and this batch's. */
+  latestDecisions(): ReadonlyMap<string, number> {
+    return this.start.decidedAt;
+  }
+
   private create(contact: string): ContactPreferenceRow {
     const row = this.start.newPreference(contact, this.start.now);
     this.preferences.set(contact, row);

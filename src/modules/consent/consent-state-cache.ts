@@ -1,4 +1,4 @@
-import type { CommunicationTypeValue } from "../../db/schema";
+import type { CommunicationTypeValue, ContactPreferenceRow } from "../../db/schema";
 import type { VersionedPreference } from "../contact-preference/contact-preference.repository";
 import { pairKey, type ChannelOfValue, type KeyOfValue } from "./consent.repository";
 
@@ -61,15 +61,16 @@ export class ConsentStateCache {
   }
 
   /**
-   * After a write outside any transaction committed: its preferences now stand at `version`.
-   * `readVersions` are the versions the batch started from; a value read afresh at a version other
+   * After a write outside any transaction committed as `version`: `existing` as settled, each
+   * still with the version it was read at, and `created`. A value read afresh at a version other
    * than the remembered one forgets its other channels, which may have moved in between.
    */
   remember(
     organizationId: string,
     written: {
-      preferences: readonly VersionedPreference[];
-      readVersions: ReadonlyMap<string, string>;
+      existing: readonly VersionedPreference[];
+      created: readonly ContactPreferenceRow[];
+      version: string;
       pairs: readonly ChannelOfValue[];
       decidedAt: ReadonlyMap<string, number>;
       keys: readonly KeyOfValue[];
@@ -77,15 +78,17 @@ export class ConsentStateCache {
     },
   ): void {
     if (written.doubleOptIn !== null) this.doubleOptIn.set(organizationId, written.doubleOptIn);
-    const byContact = new Map(written.preferences.map((row) => [row.contact, row]));
-    for (const [contact, preference] of byContact) {
-      const key = valueKey(organizationId, contact);
+    const rows: [ContactPreferenceRow, string | null][] = [
+      ...written.existing.map((row): [ContactPreferenceRow, string] => [row, row.version]),
+      ...written.created.map((row): [ContactPreferenceRow, null] => [row, null]),
+    ];
+    for (const [row, readVersion] of rows) {
+      const key = valueKey(organizationId, row.contact);
       const known = this.values.get(key);
-      const carried =
-        known && known.preference.version === written.readVersions.get(contact) ? known : null;
+      const carried = known?.preference.version === readVersion ? known : undefined;
       this.values.delete(key);
       this.values.set(key, {
-        preference,
+        preference: { ...row, version: written.version },
         decidedAt: { ...carried?.decidedAt },
         keys: carried?.keys ?? new Set(),
       });
