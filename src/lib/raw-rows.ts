@@ -1,5 +1,10 @@
 import { sql, type Column, type SQL } from "drizzle-orm";
 
+/** A driver value as the column maps it (a timestamp's text to a Date), NULL as null. */
+export function fromDriver(column: Column, value: unknown): unknown {
+  return value === null || value === undefined ? null : column.mapFromDriverValue(value);
+}
+
 /**
  * Maps the raw rows of `db.execute(db.select(fields).from(table)…)` (keyed by column name) to
  * `fields`' keys, one plain loop per row. Drizzle's own mapping (mapResultRow) allocates an
@@ -15,8 +20,7 @@ export function rawRowMapper<Row>(fields: Record<keyof Row, Column>) {
   return (raw: Record<string, unknown>): Row => {
     const row: Record<string, unknown> = {};
     for (const { key, column } of columns) {
-      const value = raw[column.name];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      row[key] = fromDriver(column, raw[column.name]);
     }
     return row as Row;
   };
@@ -35,8 +39,7 @@ export function arrayRowMapper<Row>(fields: Record<keyof Row, Column>, offset = 
   return (raw: readonly unknown[]): Row => {
     const row: Record<string, unknown> = {};
     for (const { key, column, index } of columns) {
-      const value = raw[index];
-      row[key] = value === null || value === undefined ? null : column.mapFromDriverValue(value);
+      row[key] = fromDriver(column, raw[index]);
     }
     return row as Row;
   };

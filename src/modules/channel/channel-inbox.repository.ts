@@ -16,7 +16,7 @@ import {
   type PageArgs,
   type SortKey,
 } from "../../lib/pagination";
-import { arrayRowMapper, selectList } from "../../lib/raw-rows";
+import { arrayRowMapper, fromDriver, selectList } from "../../lib/raw-rows";
 import { SUBSCRIBER_FIELDS, type SubscriberFieldsRow } from "./channel.repository";
 
 export type InboxSortField = "LAST_MESSAGE_AT" | "UNREAD_COUNT" | "ACKNOWLEDGED_AT";
@@ -121,8 +121,7 @@ function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFi
     const row: Record<string, unknown> = { channelId };
     for (let field = 0; field < SUBSCRIBER_COLUMNS.length; field += 1) {
       const { key, column } = SUBSCRIBER_COLUMNS[field];
-      const value = lists[field][index];
-      row[key] = value === null ? null : column.mapFromDriverValue(value);
+      row[key] = fromDriver(column, lists[field][index]);
     }
     rows[index] = row as SubscriberFieldsRow;
   }
