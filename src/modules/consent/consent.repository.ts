@@ -22,6 +22,7 @@ import {
   type QueuedOptOutRequestRow,
 } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
+import { inLockOrder } from "../../db/lock-order";
 
 /** A value and one of its channels. */
 export interface ChannelOfValue {
@@ -192,7 +193,7 @@ export class ConsentRepository {
     if (batch.putPending.length > 0) {
       ctes.push(sql`put_pending as (insert into ${pendingOptIns}
         select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.from(
-          [...batch.putPending].sort((a, b) => (pairKey(a) < pairKey(b) ? -1 : 1)),
+          inLockOrder(batch.putPending, pairKey),
         )}
         where ${WRITE_GUARD}
         on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
@@ -200,9 +201,7 @@ export class ConsentRepository {
     }
     // Keys and pending opt-ins are written in one order by every batch, so two batches that
     // share some wait for each other instead of deadlocking.
-    const events = [...batch.events].sort((a, b) =>
-      (a.idempotencyKey ?? "") < (b.idempotencyKey ?? "") ? -1 : 1,
-    );
+    const events = inLockOrder(batch.events, (event) => event.idempotencyKey ?? "");
     ctes.push(sql`appended as (insert into ${consentEvents}
       select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(events)} where ${WRITE_GUARD})`);
     // The statement's own transaction id is the xmin of every row it writes.

@@ -8,6 +8,7 @@ import {
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
 import { Recordset } from "../../db/recordset";
 import { tenantRow } from "../../db/tenant";
+import { inLockOrder } from "../../db/lock-order";
 
 export type ContactPreferenceConditions = Partial<
   Pick<
@@ -219,13 +220,13 @@ export class ContactPreferenceRepository {
     guard: SQL,
   ): { unchanged: SQL; created: SQL; updated: SQL } {
     // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
-    const inserted = [...created].sort((a, b) => (a.contact < b.contact ? -1 : 1));
+    const inserted = inLockOrder(created, (row) => row.contact);
     // One probe per row, locked in contact order, by id and contact, so that either unique index
     // finds it: the planner cannot size a recordset, and with a young table's statistics it
     // would as soon scan the organization's preferences.
-    const versions = [...existing]
-      .sort((a, b) => (a.contact < b.contact ? -1 : 1))
-      .map(({ id, contact, version }) => ({ id, contact, version }));
+    const versions = inLockOrder(existing, (row) => row.contact).map(
+      ({ id, contact, version }) => ({ id, contact, version }),
+    );
     const ids = JSON.stringify(existing.map((row) => row.id));
     const contacts = JSON.stringify(existing.map((row) => row.contact));
     return {

@@ -6,6 +6,7 @@ import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagin
 import { tenantRow } from "../../db/tenant";
 import { Recordset } from "../../db/recordset";
 import { advanceEachStatement, type StatusMove } from "./text-status.sql";
+import { inLockOrder } from "../../db/lock-order";
 
 export interface TextConditions {
   numberId?: string;
@@ -37,7 +38,7 @@ export class TextRepository {
       TEXT_RECORDS.field(texts.target),
     );
     // Share-locked in the order consent changes lock preferences, so the two never deadlock.
-    const ordered = [...outgoing].sort((a, b) => (a.target < b.target ? -1 : 1));
+    const ordered = inLockOrder(outgoing, (text) => text.target);
     return executor
       .insert(texts)
       .select(
