@@ -159,7 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   );
   // After /graphql, so that GraphQL requests, the many, skip matching the REST routes' paths.
   for (const router of options.routes ?? []) app.use(router);
-  app.get("/", (_req, res) => res.redirect("/graphql"));
+  app.get("/", (_req, res) => res.redirect(GRAPHQL_PATH));
   app.use(bodyErrorHandler);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
