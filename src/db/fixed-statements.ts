@@ -1,5 +1,5 @@
 import type { PGlite } from "@electric-sql/pglite";
-import type { SQL } from "drizzle-orm";
+import { is, Param, Placeholder, type SQL } from "drizzle-orm";
 import { PgDialect } from "drizzle-orm/pg-core";
 import pg from "pg";
 import type { Executor } from "./client";
@@ -33,6 +33,63 @@ const dialect = new PgDialect();
  */
 export function statementText(query: SQL): string {
   return dialect.sqlToQuery(query).sql;
+}
+
+/** Where a rendered statement's value comes from: a placeholder's name, or a value fixed in the text. */
+type Slot = { name: string; encode: (value: unknown) => unknown } | { fixed: unknown };
+
+const asIs = (value: unknown) => value;
+
+/**
+ * A statement written with Drizzle's sql template and `sql.placeholder(name)` for every value
+ * that changes from run to run, rendered once (at module load, or once per shape of a statement
+ * that has a few); each run only binds values by name. A name may appear more than once (every
+ * `organizationId`, say): each appearance is bound to the same value.
+ */
+export class NamedStatement {
+  readonly text: string;
+  private readonly slots: Slot[];
+
+  constructor(query: SQL) {
+    const rendered = dialect.sqlToQuery(query);
+    this.text = rendered.sql;
+    this.slots = rendered.params.map((param): Slot => {
+      if (is(param, Placeholder)) return { name: param.name, encode: asIs };
+      if (is(param, Param) && is(param.value, Placeholder)) {
+        const encoder = param.encoder;
+        return { name: param.value.name, encode: (value) => encoder.mapToDriverValue(value) };
+      }
+      return { fixed: param };
+    });
+  }
+
+  /** The statement's values in order, from `named` (every placeholder must have one). */
+  values(named: Record<string, unknown>): unknown[] {
+    return this.slots.map((slot) => {
+      if ("fixed" in slot) return slot.fixed;
+      if (!(slot.name in named)) throw new Error(`No value for placeholder "${slot.name}"`);
+      return slot.encode(named[slot.name]);
+    });
+  }
+
+  /** Runs it on the executor's connection (queryArrays): rows as arrays in select-list order. */
+  run(executor: Executor, named: Record<string, unknown>): Promise<unknown[][]> {
+    return queryArrays(executor, this.text, this.values(named));
+  }
+}
+
+/**
+ * The NamedStatements of a statement that comes in a few shapes (parts present or not), each
+ * rendered the first time its shape runs. `build` must make the same statement for the same key.
+ */
+export class NamedStatementShapes {
+  private readonly shapes = new Map<string, NamedStatement>();
+
+  get(key: string, build: () => SQL): NamedStatement {
+    let statement = this.shapes.get(key);
+    if (!statement) this.shapes.set(key, (statement = new NamedStatement(build())));
+    return statement;
+  }
 }
 
 /** The driver client under Drizzle's session: a pg Pool or PoolClient, or PGlite (or its transaction). */

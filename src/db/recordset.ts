@@ -23,6 +23,16 @@ export class Recordset<Row extends object> {
 
   /** `jsonb_to_recordset($1::jsonb) as alias(…)` over `rows`; a missing or undefined field reads as NULL. */
   from(rows: readonly Partial<Row>[]): SQL {
+    return sql`jsonb_to_recordset(${this.json(rows)}::jsonb) as ${this.definition}`;
+  }
+
+  /** The same over the placeholder `name` (fixed-statements.ts NamedStatement), bound to json(rows). */
+  fromPlaceholder(name: string): SQL {
+    return sql`jsonb_to_recordset(${sql.placeholder(name)}::jsonb) as ${this.definition}`;
+  }
+
+  /** `rows` as the recordset's JSON parameter. */
+  json(rows: readonly Partial<Row>[]): string {
     const records = rows.map((row) => {
       const record: Record<string, unknown> = {};
       for (const [key, column] of this.columns) {
@@ -31,7 +41,7 @@ export class Recordset<Row extends object> {
       }
       return record;
     });
-    return sql`jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as ${this.definition}`;
+    return JSON.stringify(records);
   }
 
   /** `alias."column"` */

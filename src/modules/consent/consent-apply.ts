@@ -95,12 +95,20 @@ interface OpenedBatch {
 
 export class ConsentLedger {
   private readonly remembered = new ConsentStateCache();
+  /** Other modules' parts of the ledger's statements: fixed, bound to each batch's values. */
+  private readonly preferenceWrites: ReturnType<ContactPreferenceService["consentWriteStatements"]>;
+  private readonly preferenceRead: ReturnType<ContactPreferenceService["consentReadQuery"]>;
+  private readonly switchQuery: SQL;
 
   constructor(
     private readonly repository: ConsentRepository,
     private readonly preferences: ContactPreferenceService,
     private readonly organizations: OrganizationService,
-  ) {}
+  ) {
+    this.preferenceWrites = preferences.consentWriteStatements(WRITE_GUARD);
+    this.preferenceRead = preferences.consentReadQuery();
+    this.switchQuery = organizations.doubleOptInForConsentChange();
+  }
 
   /** Inside the caller's transaction. */
   async apply(tx: Executor, change: ConsentChange): Promise<AppliedChange> {
@@ -162,9 +170,7 @@ export class ConsentLedger {
     const needsSwitch = items.some((item) =>
       dependsOnDoubleOptIn(item.change.event, item.attribute.okToCommunicate),
     );
-    const switchQuery = needsSwitch
-      ? this.organizations.doubleOptInForConsentChange(organizationId)
-      : null;
+    const switchQuery = needsSwitch ? this.switchQuery : null;
     // Only a confirming reply under double opt-in depends on a pending request.
     const withPending = items.some((item) => item.change.event === CONFIRMING_REPLY);
     const remembered =
@@ -208,15 +214,15 @@ export class ConsentLedger {
     const locked = batch.lock
       ? await this.preferences.lockForConsentChange(executor, organizationId, batch.contacts)
       : null;
-    const unlocked = batch.lock
-      ? null
-      : this.preferences.consentReadQuery(organizationId, batch.contacts);
+    const unlocked = batch.lock ? null : this.preferenceRead;
     const state = await this.repository.findLedgerState(executor, organizationId, {
       keys: batch.keys,
       pairs: batch.pairs,
       withPending: reads.withPending,
       doubleOptIn: reads.switchQuery,
-      alongside: unlocked?.query ?? null,
+      alongside: unlocked
+        ? { query: unlocked.query, values: unlocked.values(batch.contacts) }
+        : null,
     });
     const earlier =
       state.repeatedKeys.length > 0
@@ -246,7 +252,10 @@ export class ConsentLedger {
     if (events.length === 0) return;
     const preferences =
       created.length + existing.length > 0
-        ? this.preferences.consentWriteStatements(organizationId, created, existing, WRITE_GUARD)
+        ? {
+            statements: this.preferenceWrites,
+            values: this.preferences.consentWriteValues(created, existing),
+          }
         : null;
     let version: string | null = null;
     try {

@@ -10,7 +10,8 @@ import {
   sql,
   type SQL,
 } from "drizzle-orm";
-import { selectRows, type Executor } from "../../db/client";
+import type { Executor } from "../../db/client";
+import { NamedStatementShapes } from "../../db/fixed-statements";
 import { Recordset } from "../../db/recordset";
 import {
   consentEvents,
@@ -43,15 +44,16 @@ export interface LedgerState {
   alongside: string | null;
 }
 
-interface LedgerStateRow {
-  kind: "repeat" | "decided" | "pending" | "switch" | "alongside";
-  key: string | null;
-  contact: string;
-  channel: CommunicationTypeValue;
-  decided_at_ms: number | null;
+/** A row of findLedgerState's statement, in select-list order. */
+type LedgerStateRow = [
+  kind: "repeat" | "decided" | "pending" | "switch" | "alongside",
+  key: string | null,
+  contact: string,
+  channel: CommunicationTypeValue,
+  decidedAtMs: number | null,
   /** A pending opt-in's reason, the double opt-in switch ('true' / 'false'), or `alongside`'s answer. */
-  detail: string | null;
-}
+  detail: string | null,
+];
 
 /** What every write of ConsentRepository.appendBatch is conditioned on. */
 export const WRITE_GUARD = sql`(select ok from verdict)`;
@@ -74,6 +76,86 @@ const PAIR_RECORDS = new Recordset<ChannelOfValue>("p", {
   contact: consentEvents.contact,
   channel: consentEvents.channel,
 });
+
+const LEDGER_STATE = new NamedStatementShapes();
+
+/**
+ * findLedgerState's statement. One index probe per key and value (lateral), on columns that make
+ * either of the ledger's indexes selective: the planner cannot size a recordset, and with a young
+ * table's statistics it would as soon scan the whole organization's ledger.
+ */
+function ledgerStateQuery(withPending: boolean, doubleOptIn: SQL | null, alongside: SQL | null) {
+  const organizationId = sql.placeholder("organizationId");
+  const pairs = PAIR_RECORDS.fromPlaceholder("pairs");
+  const pending = withPending
+    ? sql`union all
+      select 'pending', null, p.contact, p.channel::text, null, o.reason
+      from ${pairs} cross join lateral (select reason from ${pendingOptIns}
+        where organization_id = ${organizationId} and contact = p.contact
+          and channel = p.channel) o`
+    : sql``;
+  const theSwitch = doubleOptIn
+    ? sql`union all select 'switch', null, null, null, null, double_opt_in::text from switch`
+    : sql``;
+  const alongsideRow = alongside
+    ? sql`union all select 'alongside', null, null, null, null, ${alongside}`
+    : sql``;
+  return sql`${doubleOptIn ? sql`with switch as (${doubleOptIn})` : sql``}
+    select 'repeat' as kind, k.idempotency_key as key, null::text as contact, null::text as channel,
+      null::float8 as decided_at_ms, null::text as detail
+    from ${KEY_RECORDS.fromPlaceholder("keys")} cross join lateral (select 1 from ${consentEvents}
+      where organization_id = ${organizationId} and contact = k.contact
+        and channel = k.channel and idempotency_key = k.idempotency_key limit 1) e
+    union all
+    select 'decided', null, p.contact, p.channel::text, d.at, null
+    from ${pairs} cross join lateral (
+      select (extract(epoch from max(e.effective_at)) * 1000)::float8 as at
+      from ${consentEvents} e
+      where e.organization_id = ${organizationId} and e.contact = p.contact
+        and e.channel = p.channel and e.effect in ('OPT_OUT', 'OPT_IN', 'CREATED')) d
+    where d.at is not null
+    ${pending} ${theSwitch} ${alongsideRow}`;
+}
+
+const APPEND_BATCH = new NamedStatementShapes();
+
+/** appendBatch's statement for a batch of this shape: which parts it writes. */
+function appendBatchQuery(shape: {
+  preferences: { unchanged: SQL; created: SQL; updated: SQL } | null;
+  doubleOptIn: SQL | null;
+  clearsPending: boolean;
+  putsPending: boolean;
+}): SQL {
+  const conditions = [
+    shape.preferences?.unchanged ?? sql`true`,
+    shape.doubleOptIn
+      ? sql`(${shape.doubleOptIn}) = ${sql.placeholder("doubleOptInExpected")}`
+      : sql`true`,
+  ];
+  const ctes: SQL[] = [sql`verdict as (select ${sql.join(conditions, sql` and `)} as ok)`];
+  if (shape.preferences) {
+    ctes.push(sql`created_preferences as (${shape.preferences.created})`);
+    ctes.push(sql`updated_preferences as (${shape.preferences.updated})`);
+  }
+  if (shape.clearsPending) {
+    ctes.push(sql`cleared_pending as (delete from ${pendingOptIns}
+      where organization_id = ${sql.placeholder("organizationId")} and ${WRITE_GUARD}
+        and (contact, channel) in (select p.contact, p.channel
+          from ${PAIR_RECORDS.fromPlaceholder("clearedPending")}))`);
+  }
+  if (shape.putsPending) {
+    ctes.push(sql`put_pending as (insert into ${pendingOptIns}
+      select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.fromPlaceholder("putPending")}
+      where ${WRITE_GUARD}
+      on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
+        event_id = excluded.event_id, created_at = excluded.created_at)`);
+  }
+  ctes.push(sql`appended as (insert into ${consentEvents}
+    select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.fromPlaceholder("events")} where ${WRITE_GUARD})`);
+  // The statement's own transaction id is the xmin of every row it writes.
+  return sql`with ${sql.join(ctes, sql`, `)}
+    select case when ok then pg_current_xact_id()::xid::text end as version from verdict`;
+}
 
 /** The only code that touches the ledger: it inserts and reads, never updates or deletes. */
 export class ConsentRepository {
@@ -98,46 +180,25 @@ export class ConsentRepository {
       keys: readonly KeyOfValue[];
       pairs: readonly ChannelOfValue[];
       withPending: boolean;
+      /** A query answering `double_opt_in`, over the placeholder `organizationId`. */
       doubleOptIn: SQL | null;
-      /** Another module's query answering text, read in the same snapshot (LedgerState.alongside). */
-      alongside: SQL | null;
+      /**
+       * Another module's query answering text, read in the same snapshot (LedgerState.alongside),
+       * over `organizationId` and the placeholders `values` binds.
+       */
+      alongside: { query: SQL; values: Record<string, unknown> } | null;
     },
   ): Promise<LedgerState> {
-    // One index probe per key and value (lateral), on columns that make either of the ledger's
-    // indexes selective: the planner cannot size a recordset, and with a young table's
-    // statistics it would as soon scan the whole organization's ledger.
-    const pairs = PAIR_RECORDS.from(query.pairs);
-    const pending = query.withPending
-      ? sql`union all
-        select 'pending', null, p.contact, p.channel::text, null, o.reason
-        from ${pairs} cross join lateral (select reason from ${pendingOptIns}
-          where organization_id = ${organizationId} and contact = p.contact
-            and channel = p.channel) o`
-      : sql``;
-    const doubleOptIn = query.doubleOptIn
-      ? sql`union all select 'switch', null, null, null, null, double_opt_in::text from switch`
-      : sql``;
-    const alongside = query.alongside
-      ? sql`union all select 'alongside', null, null, null, null, ${query.alongside}`
-      : sql``;
-    const rows = await selectRows<LedgerStateRow>(
-      executor,
-      sql`${query.doubleOptIn ? sql`with switch as (${query.doubleOptIn})` : sql``}
-        select 'repeat' as kind, k.idempotency_key as key, null::text as contact, null::text as channel,
-          null::float8 as decided_at_ms, null::text as detail
-        from ${KEY_RECORDS.from(query.keys)} cross join lateral (select 1 from ${consentEvents}
-          where organization_id = ${organizationId} and contact = k.contact
-            and channel = k.channel and idempotency_key = k.idempotency_key limit 1) e
-        union all
-        select 'decided', null, p.contact, p.channel::text, d.at, null
-        from ${pairs} cross join lateral (
-          select (extract(epoch from max(e.effective_at)) * 1000)::float8 as at
-          from ${consentEvents} e
-          where e.organization_id = ${organizationId} and e.contact = p.contact
-            and e.channel = p.channel and e.effect in ('OPT_OUT', 'OPT_IN', 'CREATED')) d
-        where d.at is not null
-        ${pending} ${doubleOptIn} ${alongside}`,
+    const statement = LEDGER_STATE.get(
+      [query.withPending, query.doubleOptIn !== null, query.alongside !== null].join(),
+      () => ledgerStateQuery(query.withPending, query.doubleOptIn, query.alongside?.query ?? null),
     );
+    const raw = await statement.run(executor, {
+      organizationId,
+      keys: KEY_RECORDS.json(query.keys),
+      pairs: PAIR_RECORDS.json(query.pairs),
+      ...query.alongside?.values,
+    });
     const state: LedgerState = {
       repeatedKeys: [],
       decidedAt: new Map(),
@@ -145,12 +206,13 @@ export class ConsentRepository {
       doubleOptIn: false,
       alongside: null,
     };
-    for (const row of rows) {
-      if (row.kind === "repeat") state.repeatedKeys.push(row.key!);
-      else if (row.kind === "decided") state.decidedAt.set(pairKey(row), row.decided_at_ms!);
-      else if (row.kind === "pending") state.pending.set(pairKey(row), row.detail!);
-      else if (row.kind === "switch") state.doubleOptIn = row.detail === "true";
-      else state.alongside = row.detail;
+    for (const row of raw as LedgerStateRow[]) {
+      const [kind, key, contact, channel, decidedAtMs, detail] = row;
+      if (kind === "repeat") state.repeatedKeys.push(key!);
+      else if (kind === "decided") state.decidedAt.set(pairKey({ contact, channel }), decidedAtMs!);
+      else if (kind === "pending") state.pending.set(pairKey({ contact, channel }), detail!);
+      else if (kind === "switch") state.doubleOptIn = detail === "true";
+      else state.alongside = detail;
     }
     return state;
   }
@@ -168,49 +230,43 @@ export class ConsentRepository {
     organizationId: string,
     batch: {
       events: readonly ConsentEventRow[];
-      preferences: { unchanged: SQL; created: SQL; updated: SQL } | null;
+      /** The preference module's parts of the statement and the values of their placeholders. */
+      preferences: {
+        statements: { unchanged: SQL; created: SQL; updated: SQL };
+        values: Record<string, unknown>;
+      } | null;
+      /** A query answering `double_opt_in` over `organizationId`, and what the batch read. */
       doubleOptIn: { query: SQL; expected: boolean } | null;
       clearedPending: readonly ChannelOfValue[];
       putPending: readonly PendingOptInRow[];
     },
   ): Promise<string | null> {
-    const conditions = [
-      batch.preferences?.unchanged ?? sql`true`,
-      batch.doubleOptIn
-        ? sql`(${batch.doubleOptIn.query}) = ${batch.doubleOptIn.expected}`
-        : sql`true`,
-    ];
-    const ctes: SQL[] = [sql`verdict as (select ${sql.join(conditions, sql` and `)} as ok)`];
-    if (batch.preferences) {
-      ctes.push(sql`created_preferences as (${batch.preferences.created})`);
-      ctes.push(sql`updated_preferences as (${batch.preferences.updated})`);
-    }
-    if (batch.clearedPending.length > 0) {
-      ctes.push(sql`cleared_pending as (delete from ${pendingOptIns}
-        where organization_id = ${organizationId} and ${WRITE_GUARD}
-          and (contact, channel) in (select p.contact, p.channel from ${PAIR_RECORDS.from(batch.clearedPending)}))`);
-    }
-    if (batch.putPending.length > 0) {
-      ctes.push(sql`put_pending as (insert into ${pendingOptIns}
-        select ${PENDING_INSERT_LIST} from ${PENDING_RECORDS.from(
-          inLockOrder(batch.putPending, pairKey),
-        )}
-        where ${WRITE_GUARD}
-        on conflict (organization_id, contact, channel) do update set reason = excluded.reason,
-          event_id = excluded.event_id, created_at = excluded.created_at)`);
-    }
+    const shape = {
+      preferences: batch.preferences?.statements ?? null,
+      doubleOptIn: batch.doubleOptIn?.query ?? null,
+      clearsPending: batch.clearedPending.length > 0,
+      putsPending: batch.putPending.length > 0,
+    };
+    const statement = APPEND_BATCH.get(
+      [
+        shape.preferences !== null,
+        shape.doubleOptIn !== null,
+        shape.clearsPending,
+        shape.putsPending,
+      ].join(),
+      () => appendBatchQuery(shape),
+    );
     // Keys and pending opt-ins are written in one order by every batch, so two batches that
     // share some wait for each other instead of deadlocking.
-    const events = inLockOrder(batch.events, (event) => event.idempotencyKey ?? "");
-    ctes.push(sql`appended as (insert into ${consentEvents}
-      select ${EVENT_INSERT_LIST} from ${EVENT_RECORDS.from(events)} where ${WRITE_GUARD})`);
-    // The statement's own transaction id is the xmin of every row it writes.
-    const [verdict] = await selectRows<{ version: string | null }>(
-      executor,
-      sql`with ${sql.join(ctes, sql`, `)}
-        select case when ok then pg_current_xact_id()::xid::text end as version from verdict`,
-    );
-    return verdict.version;
+    const [[version]] = await statement.run(executor, {
+      organizationId,
+      events: EVENT_RECORDS.json(inLockOrder(batch.events, (event) => event.idempotencyKey ?? "")),
+      clearedPending: PAIR_RECORDS.json(batch.clearedPending),
+      putPending: PENDING_RECORDS.json(inLockOrder(batch.putPending, pairKey)),
+      doubleOptInExpected: batch.doubleOptIn?.expected ?? null,
+      ...batch.preferences?.values,
+    });
+    return version as string | null;
   }
 
   /** The earlier events that repeated requests stand for. */

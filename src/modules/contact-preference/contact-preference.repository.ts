@@ -183,71 +183,73 @@ export class ContactPreferenceRepository {
 
   /**
    * The same rows as lockVersionedByContacts, unlocked, as a query for another statement to
-   * read in its own snapshot: it answers them as JSON text, which `parse` turns back into rows.
+   * read in its own snapshot (a NamedStatement's part, over the placeholders `organizationId`
+   * and `preferenceContacts`, which `values` gives): it answers them as JSON text, which `parse`
+   * turns back into rows.
    */
-  versionedByContactsQuery(organizationId: string, contacts: readonly string[]) {
-    // One probe of the (organization, contact) index a value, whatever the table's statistics.
-    const query = sql`(select coalesce(json_agg(json_build_object(${VERSIONED_FIELDS})), '[]')::text
-      from jsonb_array_elements_text(${JSON.stringify(contacts)}::jsonb) as c(contact)
-      cross join lateral (select *, xmin from ${table}
-        where organization_id = ${organizationId} and contact = c.contact) p)`;
-    const parse = (json: string): VersionedPreference[] =>
-      (
-        JSON.parse(json) as (VersionedPreference & {
-          createdAt: string | null;
-          updatedAt: string;
-        })[]
-      ).map((row) => ({
-        ...row,
-        createdAt: row.createdAt === null ? null : new Date(row.createdAt),
-        updatedAt: new Date(row.updatedAt),
-      }));
-    return { query, parse };
+  versionedByContactsQuery() {
+    return VERSIONED_BY_CONTACTS;
   }
 
   /**
-   * For the consent ledger's single-statement write. `unchanged` is a condition that locks the
-   * `existing` rows (in contact order) and holds when none was written since it was read;
-   * `created` and `updated` are data-modifying statements, to run as CTEs when `guard` holds,
-   * that insert new preferences (a value created meanwhile fails the statement with a unique
-   * violation) and store the existing ones, every one rewritten so that its version moves and
-   * a concurrent batch that read it sees the change.
+   * For the consent ledger's single-statement write, a NamedStatement's parts over the
+   * placeholders `organizationId` and those consentWriteValues names. `unchanged` is a condition
+   * that locks the existing rows (in contact order) and holds when none was written since it was
+   * read; `created` and `updated` are data-modifying statements, to run as CTEs when `guard`
+   * holds, that insert new preferences (a value created meanwhile fails the statement with a
+   * unique violation) and store the existing ones, every one rewritten so that its version moves
+   * and a concurrent batch that read it sees the change.
    */
-  consentWriteStatements(
-    organizationId: string,
-    created: readonly ContactPreferenceRow[],
-    existing: readonly VersionedPreference[],
-    guard: SQL,
-  ): { unchanged: SQL; created: SQL; updated: SQL } {
-    // Inserted in one order by every writer, so concurrent batches wait instead of deadlocking.
-    const inserted = inLockOrder(created, (row) => row.contact);
+  consentWriteStatements(guard: SQL): { unchanged: SQL; created: SQL; updated: SQL } {
     // One probe per row, locked in contact order, by id and contact, so that either unique index
     // finds it: the planner cannot size a recordset, and with a young table's statistics it
     // would as soon scan the organization's preferences.
-    const versions = inLockOrder(existing, (row) => row.contact).map(
-      ({ id, contact, version }) => ({ id, contact, version }),
-    );
-    const ids = JSON.stringify(existing.map((row) => row.id));
-    const contacts = JSON.stringify(existing.map((row) => row.contact));
     return {
-      unchanged: sql`(select count(*) = ${existing.length}
-        from jsonb_to_recordset(${JSON.stringify(versions)}::jsonb)
+      unchanged: sql`(select count(*) = ${sql.placeholder("preferencesExisting")}
+        from jsonb_to_recordset(${sql.placeholder("preferenceVersions")}::jsonb)
           as v(id uuid, contact varchar(255), version text)
         cross join lateral (select 1 from ${table} p
-          where p.organization_id = ${organizationId} and p.id = v.id and p.contact = v.contact
-            and p.xmin::text = v.version
+          where p.organization_id = ${sql.placeholder("organizationId")} and p.id = v.id
+            and p.contact = v.contact and p.xmin::text = v.version
           for update) as still)`,
       created: sql`insert into ${table}
-        select ${PREFERENCE_INSERT_LIST} from ${PREFERENCE_RECORDS.from(inserted)} where ${guard}`,
+        select ${PREFERENCE_INSERT_LIST} from ${PREFERENCE_RECORDS.fromPlaceholder("preferencesCreated")}
+        where ${guard}`,
       updated: sql`update ${table} set do_not_text = f.do_not_text, do_not_call = f.do_not_call,
           do_not_email = f.do_not_email,
           updated_at = case when (${table.doNotText}, ${table.doNotCall}, ${table.doNotEmail})
             is distinct from (f.do_not_text, f.do_not_call, f.do_not_email)
             then f.updated_at else ${table.updatedAt} end
-        from ${FLAG_RECORDS.from(existing)}
-        where ${table.organizationId} = ${organizationId} and ${table.id} = f.id and ${guard}
-          and ${table.id} = any(array(select jsonb_array_elements_text(${ids}::jsonb)::uuid))
-          and ${table.contact} = any(array(select jsonb_array_elements_text(${contacts}::jsonb)))`,
+        from ${FLAG_RECORDS.fromPlaceholder("preferenceFlags")}
+        where ${table.organizationId} = ${sql.placeholder("organizationId")} and ${table.id} = f.id
+          and ${guard}
+          and ${table.id} = any(array(select jsonb_array_elements_text(
+            ${sql.placeholder("preferenceIds")}::jsonb)::uuid))
+          and ${table.contact} = any(array(select jsonb_array_elements_text(
+            ${sql.placeholder("preferenceContacts")}::jsonb)))`,
+    };
+  }
+
+  /** The values of consentWriteStatements' placeholders (but `organizationId`). */
+  consentWriteValues(
+    created: readonly ContactPreferenceRow[],
+    existing: readonly VersionedPreference[],
+  ): Record<string, unknown> {
+    return {
+      preferencesExisting: existing.length,
+      // Locked and inserted in one order by every writer, so concurrent batches wait instead of
+      // deadlocking.
+      preferenceVersions: JSON.stringify(
+        inLockOrder(existing, (row) => row.contact).map(({ id, contact, version }) => ({
+          id,
+          contact,
+          version,
+        })),
+      ),
+      preferencesCreated: PREFERENCE_RECORDS.json(inLockOrder(created, (row) => row.contact)),
+      preferenceFlags: FLAG_RECORDS.json(existing),
+      preferenceIds: JSON.stringify(existing.map((row) => row.id)),
+      preferenceContacts: JSON.stringify(existing.map((row) => row.contact)),
     };
   }
 }
@@ -262,6 +264,23 @@ const VERSIONED_FIELDS = sql.join(
   ],
   sql`, `,
 );
+
+/** One probe of the (organization, contact) index a value, whatever the table's statistics. */
+const VERSIONED_BY_CONTACTS = {
+  query: sql`(select coalesce(json_agg(json_build_object(${VERSIONED_FIELDS})), '[]')::text
+    from jsonb_array_elements_text(${sql.placeholder("preferenceContacts")}::jsonb) as c(contact)
+    cross join lateral (select *, xmin from ${table}
+      where organization_id = ${sql.placeholder("organizationId")} and contact = c.contact) p)`,
+  values: (contacts: readonly string[]) => ({ preferenceContacts: JSON.stringify(contacts) }),
+  parse: (json: string): VersionedPreference[] =>
+    (
+      JSON.parse(json) as (VersionedPreference & { createdAt: string | null; updatedAt: string })[]
+    ).map((row) => ({
+      ...row,
+      createdAt: row.createdAt === null ? null : new Date(row.createdAt),
+      updatedAt: new Date(row.updatedAt),
+    })),
+};
 
 const PREFERENCE_RECORDS = new Recordset<ContactPreferenceRow>("c", getTableColumns(table));
 const PREFERENCE_INSERT_LIST = PREFERENCE_RECORDS.insertSelectList(table);

@@ -222,8 +222,8 @@ export class ContactPreferenceService {
   }
 
   /** For the consent ledger: the same read as a query inside its own statement (see the repository). */
-  consentReadQuery(organizationId: string, contacts: readonly string[]) {
-    return this.repository.versionedByContactsQuery(organizationId, contacts);
+  consentReadQuery() {
+    return this.repository.versionedByContactsQuery();
   }
 
   /** For the consent ledger: a preference it is about to create, every flag false. */
@@ -245,12 +245,15 @@ export class ContactPreferenceService {
   }
 
   /** For the consent ledger only: see ContactPreferenceRepository.consentWriteStatements. */
-  consentWriteStatements(
-    organizationId: string,
+  consentWriteStatements(guard: SQL) {
+    return this.repository.consentWriteStatements(guard);
+  }
+
+  /** For the consent ledger only: see ContactPreferenceRepository.consentWriteValues. */
+  consentWriteValues(
     created: readonly ContactPreferenceRow[],
     existing: readonly VersionedPreference[],
-    guard: SQL,
   ) {
-    return this.repository.consentWriteStatements(organizationId, created, existing, guard);
+    return this.repository.consentWriteValues(created, existing);
   }
 }

@@ -32,10 +32,13 @@ export class OrganizationRepository {
     return row;
   }
 
-  /** A query, for the consent ledger's own statement: the double opt-in switch, share-locked. */
-  doubleOptInLockedQuery(id: string): SQL {
+  /**
+   * A query, for the consent ledger's own statement (a NamedStatement's part, over the
+   * placeholder `organizationId`): the double opt-in switch, share-locked.
+   */
+  doubleOptInLockedQuery(): SQL {
     return sql`select ${organizations.doubleOptIn} as double_opt_in from ${organizations}
-      where ${organizations.id} = ${id} for share`;
+      where ${organizations.id} = ${sql.placeholder("organizationId")} for share`;
   }
 
   async setDoubleOptIn(executor: Executor, id: string, enabled: boolean): Promise<void> {

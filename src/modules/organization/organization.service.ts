@@ -54,10 +54,11 @@ export class OrganizationService {
 
   /**
    * For the consent ledger's own statement: a query answering `double_opt_in`, the switch a
-   * consent change reads, share-locked so that a deployment switch waits for the change.
+   * consent change reads, share-locked so that a deployment switch waits for the change; the
+   * organization is the placeholder `organizationId`.
    */
-  doubleOptInForConsentChange(organizationId: string): SQL {
-    return this.repository.doubleOptInLockedQuery(organizationId);
+  doubleOptInForConsentChange(): SQL {
+    return this.repository.doubleOptInLockedQuery();
   }
 
   /** Locks the organization for a deployment-level switch of double opt-in. */
