@@ -17,41 +17,65 @@ export interface RequestContext {
   loaders: Loaders;
 }
 
-function loaderFactories(services: Services, caller: Caller) {
-  return {
-    contact: () => createContactLoaders(services.contacts, caller),
-    contactPreference: () => createContactPreferenceLoaders(services.contactPreferences, caller),
-    individual: () =>
-      createIndividualLoaders(services.individuals, services.individualGroups, caller),
-    channel: () => createChannelLoaders(services.channels, caller),
-    message: () => createMessageLoaders(services.messages, services.reactions, caller),
-    text: () => createTextLoaders(services.texts, services.textAccounts, caller),
-    video: () =>
-      createVideoLoaders(
-        services.videoChannels,
-        services.videoEncounters,
-        services.videoParticipants,
-        caller,
-      ),
-  };
-}
+/**
+ * A domain's loaders are made when a resolver first asks for them: most requests use one or two.
+ * Getters on a class, so a request's context costs one object rather than a closure per domain.
+ */
+class RequestLoaders {
+  private contactLoaders?: ReturnType<typeof createContactLoaders>;
+  private contactPreferenceLoaders?: ReturnType<typeof createContactPreferenceLoaders>;
+  private individualLoaders?: ReturnType<typeof createIndividualLoaders>;
+  private channelLoaders?: ReturnType<typeof createChannelLoaders>;
+  private messageLoaders?: ReturnType<typeof createMessageLoaders>;
+  private textLoaders?: ReturnType<typeof createTextLoaders>;
+  private videoLoaders?: ReturnType<typeof createVideoLoaders>;
 
-type LoaderFactories = ReturnType<typeof loaderFactories>;
-export type Loaders = { [Domain in keyof LoaderFactories]: ReturnType<LoaderFactories[Domain]> };
+  constructor(
+    private readonly services: Services,
+    private readonly caller: Caller,
+  ) {}
 
-/** A domain's loaders are made when a resolver first asks for them: most requests use one or two. */
-function createLoaders(services: Services, caller: Caller): Loaders {
-  const factories = loaderFactories(services, caller);
-  const made: Partial<Loaders> = {};
-  const loaders = {} as Loaders;
-  for (const domain of Object.keys(factories) as (keyof Loaders)[]) {
-    Object.defineProperty(loaders, domain, {
-      enumerable: true,
-      get: () => (made[domain] ??= factories[domain]() as never),
-    });
+  get contact() {
+    return (this.contactLoaders ??= createContactLoaders(this.services.contacts, this.caller));
   }
-  return loaders;
+  get contactPreference() {
+    return (this.contactPreferenceLoaders ??= createContactPreferenceLoaders(
+      this.services.contactPreferences,
+      this.caller,
+    ));
+  }
+  get individual() {
+    const { individuals, individualGroups } = this.services;
+    return (this.individualLoaders ??= createIndividualLoaders(
+      individuals,
+      individualGroups,
+      this.caller,
+    ));
+  }
+  get channel() {
+    return (this.channelLoaders ??= createChannelLoaders(this.services.channels, this.caller));
+  }
+  get message() {
+    const { messages, reactions } = this.services;
+    return (this.messageLoaders ??= createMessageLoaders(messages, reactions, this.caller));
+  }
+  get text() {
+    const { texts, textAccounts } = this.services;
+    return (this.textLoaders ??= createTextLoaders(texts, textAccounts, this.caller));
+  }
+  get video() {
+    const { videoChannels, videoEncounters, videoParticipants } = this.services;
+    return (this.videoLoaders ??= createVideoLoaders(
+      videoChannels,
+      videoEncounters,
+      videoParticipants,
+      this.caller,
+    ));
+  }
 }
+
+/** Each domain's loaders (its public getters). */
+export type Loaders = Pick<RequestLoaders, keyof RequestLoaders>;
 
 /** Loaders exist only for an authenticated caller; every field that could use them requires one. */
 const unauthenticatedLoaders = new Proxy({} as Loaders, {
@@ -69,6 +93,6 @@ export function createRequestContext(
     caller,
     authFailure,
     services,
-    loaders: caller ? createLoaders(services, caller) : unauthenticatedLoaders,
+    loaders: caller ? new RequestLoaders(services, caller) : unauthenticatedLoaders,
   };
 }
