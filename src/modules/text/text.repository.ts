@@ -6,7 +6,9 @@ import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagin
 import { tenantRow } from "../../db/tenant";
 import { Recordset } from "../../db/recordset";
 import { advanceEachStatement, type StatusMove } from "./text-status.sql";
+import { sendEachStatement, type SendOutcomeFlags } from "./text-send.sql";
 import { inLockOrder } from "../../db/lock-order";
+import { rawRowMapper } from "../../lib/raw-rows";
 
 export interface TextConditions {
   numberId?: string;
@@ -17,6 +19,18 @@ export interface TextConditions {
 
 const TEXT_RECORDS = new Recordset<NewTextRow>("r", getTableColumns(texts));
 const INSERT_SELECT_LIST = TEXT_RECORDS.insertSelectList(texts);
+const textRowOf = rawRowMapper<TextRow>(getTableColumns(texts));
+
+/** What sendEach found for one text: its sender, and the text when it was written. */
+export interface SendOutcome {
+  accountFound: boolean;
+  numberFound: boolean;
+  /** Whether the chosen number can send SMS (null without one). */
+  numberSms: boolean | null;
+  /** Whether the chosen number is the author's mapped one (null without one). */
+  numberMapped: boolean | null;
+  written: TextRow | null;
+}
 
 export class TextRepository {
   constructor(private readonly db: Executor) {}
@@ -46,6 +60,35 @@ export class TextRepository {
           where ${TEXT_RECORDS.field(texts.purpose)} = 'CONSENT_CONFIRMATION' or ${allowed}`,
       )
       .returning();
+  }
+
+  /**
+   * As insertEach, for texts whose sender the statement chooses itself (text-send.sql.ts): each
+   * row names its account, the number asked for or none, and its author (`createdBy`). Answers
+   * per row, in order, what was found and written.
+   */
+  async sendEach(
+    executor: Executor,
+    outgoing: readonly NewTextRow[],
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
+  ): Promise<SendOutcome[]> {
+    if (outgoing.length === 0) return [];
+    const ordered = inLockOrder(outgoing, (text) => text.target);
+    const rows = await selectRows<SendOutcomeFlags & Record<string, unknown>>(
+      executor,
+      sendEachStatement(ordered, textingAllowed),
+    );
+    const byId = new Map(rows.map((row) => [row.input_id, row]));
+    return outgoing.map((text) => {
+      const row = byId.get(text.id!)!;
+      return {
+        accountFound: row.account_found,
+        numberFound: row.number_found,
+        numberSms: row.number_sms,
+        numberMapped: row.number_mapped,
+        written: row.id === null ? null : textRowOf(row),
+      };
+    });
   }
 
   /** Inbound texts are stored once per provider message id; a repeat answers undefined. */
