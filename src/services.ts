@@ -106,7 +106,6 @@ function createTextServices(
   const repository = new TextRepository(db);
   const smsProvider = createSmsProvider(config);
   const textDispatcher = new TextDispatcher(
-    db,
     repository,
     smsProvider,
     core.contactPreferences,
