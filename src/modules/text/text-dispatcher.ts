@@ -48,6 +48,8 @@ export class TextDispatcher extends PollingWorker {
     private readonly provider: SmsProvider,
     private readonly preferences: ContactPreferenceService,
     private readonly onProviderOptOut: ProviderOptOutHandler,
+    /** Records the round's status moves (TextService.recordDispatchMoves). */
+    private readonly recordMoves: (moves: StatusMove[]) => Promise<void>,
     logger: Logger,
     private readonly options: DispatcherOptions,
   ) {
@@ -68,7 +70,7 @@ export class TextDispatcher extends PollingWorker {
       (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
     );
     const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
-    await this.repository.advanceEach(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+    await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
     for (const { text, providerOptOut } of outcomes) {
       if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
     }

@@ -259,6 +259,11 @@ export class TextService {
     if (!found) throw new NotFoundError("Text", message.sid);
   }
 
+  /** The dispatcher's moves, written in the same statements as the provider's reports. */
+  async recordDispatchMoves(moves: readonly StatusMove[]): Promise<void> {
+    await Promise.all(moves.map((move) => this.statusBatches.submit(move)));
+  }
+
   private readonly statusBatches = new GroupCommit<StatusMove, boolean>(
     (moves) => this.repository.advanceEach(moves),
     STATUS_BATCHES,
