@@ -53,6 +53,19 @@ async function allDelivered(pool: pg.Pool): Promise<void> {
   }
 }
 
+/**
+ * Transactions the database has committed or rolled back: every autocommit statement is one,
+ * and each wakes a Postgres backend, the costliest thing the app does on a small machine.
+ */
+async function transactions(pool: pg.Pool): Promise<number> {
+  // Backends report their counts at most once a second.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  const { rows } = await pool.query(
+    `select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()`,
+  );
+  return Number(rows[0].n);
+}
+
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 async function main(): Promise<void> {
@@ -92,6 +105,7 @@ async function main(): Promise<void> {
       inputType: "SendTextInput!",
       field: (input) => `sendText(input: ${input}) { id }`,
     });
+    const transactionsBefore = await transactions(pool);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
     const { acceptedSeconds, dispatchedSeconds } = await withCpuProfile(
@@ -113,6 +127,7 @@ async function main(): Promise<void> {
       );
       return;
     }
+    const transactionCount = (await transactions(pool)) - transactionsBefore;
     const { rows } = await pool.query(
       `select id, extract(epoch from last_modified_at) * 1000 as done, extract(epoch from created_at) * 1000 as created from texts`,
     );
@@ -133,6 +148,7 @@ async function main(): Promise<void> {
         endToEndP50Ms: Math.round(percentile(latencies, 50)),
         endToEndP99Ms: Math.round(percentile(latencies, 99)),
         appCpuMsPerText: Number(((cpu.user + cpu.system) / 1000 / TOTAL).toFixed(3)),
+        transactionsPerText: Number((transactionCount / TOTAL).toFixed(3)),
         providerMessages,
       }),
     );

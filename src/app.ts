@@ -8,6 +8,8 @@ import { createLogger, type Logger } from "./logger";
 import { startServer, type RunningServer } from "./server";
 import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
+import { TwilioWebhooks } from "./modules/text/twilio-webhooks";
+import { twilioWebhookRoute } from "./modules/text/twilio-webhooks.http";
 import { createServices, type Services } from "./services";
 
 export interface App {
@@ -38,8 +40,9 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
     const verifier = await createTokenVerifier(config.jwt);
+    const twilio = new TwilioWebhooks(config, services.texts, services.inboundTexts, logger);
     const routes: express.Router[] = [
-      createTextWebhooksRouter(config, services.texts, services.inboundTexts, verifier, logger),
+      createTextWebhooksRouter(twilio, services.texts, verifier, logger),
       createOptOutIngressRouter(config.serviceAccounts, services.consent, logger),
     ];
     const server = await startServer({
@@ -49,6 +52,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       verifier,
       logger,
       routes,
+      plainRoutes: [twilioWebhookRoute(twilio)],
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
     });
     services.publicUrl.origin ??= new URL(server.url).origin;

@@ -43,8 +43,16 @@ export interface ServerOptions {
   logger: Logger;
   /** Extra REST routes (webhooks, the seed-003 ingress), mounted beside /graphql. */
   routes?: express.Router[];
+  /** Routes answered straight from node:http, before Express and its middleware. */
+  plainRoutes?: PlainHttpRoute[];
   /** Prefilled in Sandbox as the Authorization header, in development only. */
   sandboxToken?: string;
+}
+
+/** A route that serves its requests without Express (as graphql/http-handler.ts serves POST /graphql). */
+export interface PlainHttpRoute {
+  accepts(req: http.IncomingMessage): boolean;
+  serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void>;
 }
 
 export interface RunningServer {
@@ -142,14 +150,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const tallied = <T>(run: () => T): T =>
     config.exposeStatementCount ? withStatementTally({ statements: 0 }, run) : run();
   const answerPost = graphqlPostHandler({ apollo, context, logger });
-  const graphqlPost = (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const serve = () => void tallied(() => answerPost(req, res));
+  const withCors = (req: http.IncomingMessage, res: http.ServerResponse, serve: () => void) => {
     if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
     else serve();
   };
-  httpServer.on("request", (req, res) =>
-    isPlainGraphQLPost(req, GRAPHQL_PATH) ? graphqlPost(req, res) : app(req, res),
-  );
+  const plainRoutes = options.plainRoutes ?? [];
+  httpServer.on("request", (req, res) => {
+    if (isPlainGraphQLPost(req, GRAPHQL_PATH)) {
+      return withCors(req, res, () => void tallied(() => answerPost(req, res)));
+    }
+    const route = plainRoutes.find((candidate) => candidate.accepts(req));
+    if (route) withCors(req, res, () => void route.serve(req, res));
+    else app(req, res);
+  });
   // GET, preflight and other content types: Express's body parsing and Apollo's own integration.
   app.use(
     GRAPHQL_PATH,

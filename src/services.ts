@@ -105,12 +105,20 @@ function createTextServices(
   const textAccounts = new TextAccountService(new TextAccountRepository(db), core.organizations);
   const repository = new TextRepository(db);
   const smsProvider = createSmsProvider(config);
-  const textDispatcher = new TextDispatcher(
+  const texts = new TextService(
     db,
+    repository,
+    textAccounts,
+    core.contactPreferences,
+    core.organizations,
+    () => textDispatcher.wake(),
+  );
+  const textDispatcher = new TextDispatcher(
     repository,
     smsProvider,
     core.contactPreferences,
     createProviderOptOutHandler(consent.consent),
+    (moves) => texts.recordDispatchMoves(moves),
     logger,
     {
       ...DEFAULT_DISPATCHER_OPTIONS,
@@ -119,14 +127,6 @@ function createTextServices(
           ? `${publicUrl.origin}/webhooks/twilio/${organizationId}/status?text=${textId}`
           : null,
     },
-  );
-  const texts = new TextService(
-    db,
-    repository,
-    textAccounts,
-    core.contactPreferences,
-    core.organizations,
-    () => textDispatcher.wake(),
   );
   const inboundTexts = new TextInboundService(
     db,

@@ -120,44 +120,4 @@ export class TextAccountRepository {
       .returning();
     return created;
   }
-
-  /**
-   * An account with its numbers, each marked when it is the given user's mapped number: what
-   * choosing a sender needs, in one query.
-   */
-  async findAccountWithNumbers(
-    organizationId: string,
-    accountId: string,
-    userId: string,
-  ): Promise<
-    { account: TextAccountRow; numbers: (TextNumberRow & { mappedToUser: boolean })[] } | undefined
-  > {
-    const rows = await this.db
-      .select({ account: textAccounts, number: textNumbers, mapId: textUserNumberMaps.id })
-      .from(textAccounts)
-      .leftJoin(
-        textNumbers,
-        and(
-          eq(textNumbers.organizationId, textAccounts.organizationId),
-          eq(textNumbers.accountId, textAccounts.id),
-        ),
-      )
-      .leftJoin(
-        textUserNumberMaps,
-        and(
-          eq(textUserNumberMaps.organizationId, textNumbers.organizationId),
-          eq(textUserNumberMaps.numberId, textNumbers.id),
-          eq(textUserNumberMaps.userId, userId),
-        ),
-      )
-      .where(tenantRow(textAccounts, organizationId, accountId))
-      .orderBy(asc(textNumbers.id));
-    if (rows.length === 0) return undefined;
-    return {
-      account: rows[0].account,
-      numbers: rows.flatMap((row) =>
-        row.number ? [{ ...row.number, mappedToUser: row.mapId !== null }] : [],
-      ),
-    };
-  }
 }

@@ -1,7 +1,7 @@
 import type { Caller } from "../../auth/caller";
 import type { Executor } from "../../db/client";
 import type { TextAccountRow, TextNumberRow, TextUserNumberMapRow } from "../../db/schema";
-import { BadUserInputError, conflictOnDuplicate, NotFoundError } from "../../lib/errors";
+import { conflictOnDuplicate, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber } from "../../lib/phone";
@@ -133,35 +133,6 @@ export class TextAccountService {
       numberId: number.id,
       userId: input.userId,
     });
-  }
-
-  /**
-   * The account and the number a text goes out from: the one asked for, else the caller's mapped
-   * number, else the account's first SMS-capable number.
-   */
-  async sender(caller: Caller, accountId: string, numberId: string | null | undefined) {
-    const id = parseId(accountId, "input.accountId");
-    const wanted = numberId ? parseId(numberId, "input.numberId") : undefined;
-    const found = await this.repository.findAccountWithNumbers(
-      caller.organizationId,
-      id,
-      caller.individualId,
-    );
-    if (!found) throw new NotFoundError("TextAccount", accountId);
-    const { account, numbers } = found;
-    const number = wanted
-      ? numbers.find((candidate) => candidate.id === wanted)
-      : (numbers.find((candidate) => candidate.mappedToUser) ??
-        numbers.find((candidate) => candidate.capabilitySms));
-    if (wanted && !number) throw new NotFoundError("TextNumber", numberId!);
-    if (!number)
-      throw new BadUserInputError(
-        "input.accountId",
-        "This account has no SMS-capable number to send from",
-      );
-    if (!number.capabilitySms)
-      throw new BadUserInputError("input.numberId", "This number cannot send SMS");
-    return { account, number };
   }
 
   /** A channel's text number, read in the caller's transaction. */

@@ -1,4 +1,3 @@
-import type { Executor } from "../../db/client";
 import { PollingWorker } from "../../lib/polling-worker";
 import type { TextRow, TextStatusValue } from "../../db/schema";
 import type { Logger } from "../../logger";
@@ -45,11 +44,12 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  */
 export class TextDispatcher extends PollingWorker {
   constructor(
-    private readonly db: Executor,
     private readonly repository: TextRepository,
     private readonly provider: SmsProvider,
     private readonly preferences: ContactPreferenceService,
     private readonly onProviderOptOut: ProviderOptOutHandler,
+    /** Records the round's status moves (TextService.recordDispatchMoves). */
+    private readonly recordMoves: (moves: StatusMove[]) => Promise<void>,
     logger: Logger,
     private readonly options: DispatcherOptions,
   ) {
@@ -64,35 +64,24 @@ export class TextDispatcher extends PollingWorker {
    * URL) and moves it; the dispatcher's move then changes nothing (forward only).
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
-    const optedOut = await this.optedOutTargets(claimed);
-    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text, optedOut)));
-    await this.repository.advanceEach(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+    const claimed = await this.repository.claimDue(
+      this.options.batchSize,
+      this.options.leaseMs,
+      (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
+    );
+    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
+    await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
     for (const { text, providerOptOut } of outcomes) {
       if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
     }
     return claimed.length;
   }
 
-  /** Consent checked again at send time, one query per organization in the batch. */
-  private async optedOutTargets(claimed: TextRow[]): Promise<Set<string>> {
-    const targetsByOrganization = new Map<string, string[]>();
-    for (const text of claimed) {
-      if (text.purpose === "CONSENT_CONFIRMATION") continue;
-      targetsByOrganization.set(text.organizationId, [
-        ...(targetsByOrganization.get(text.organizationId) ?? []),
-        text.target,
-      ]);
-    }
-    const optedOut = new Set<string>();
-    for (const [organizationId, targets] of targetsByOrganization) {
-      const values = await this.preferences.optedOutOfTexts(this.db, organizationId, targets);
-      for (const value of values) optedOut.add(`${organizationId}:${value}`);
-    }
-    return optedOut;
-  }
-
-  private async dispatch(text: TextRow, optedOut: Set<string>): Promise<DispatchOutcome> {
+  /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */
+  private async dispatch({
+    optedOut,
+    ...text
+  }: TextRow & { optedOut: boolean }): Promise<DispatchOutcome> {
     const move = (status: TextStatusValue, details: Partial<StatusMove>) => ({
       text,
       move: {
@@ -104,10 +93,7 @@ export class TextDispatcher extends PollingWorker {
         ...details,
       },
     });
-    if (
-      text.purpose !== "CONSENT_CONFIRMATION" &&
-      optedOut.has(`${text.organizationId}:${text.target}`)
-    ) {
+    if (optedOut) {
       return move("FAILED", { error: "OPTED_OUT: the recipient opted out before dispatch" });
     }
     const result = await this.provider.send({

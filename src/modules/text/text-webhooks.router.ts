@@ -2,20 +2,18 @@ import express, { type Request, type Response } from "express";
 import { authenticate } from "../../auth/bearer";
 import { hasAnyRole } from "../../auth/caller";
 import type { TokenVerifier } from "../../auth/jwt";
-import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
 import { NotFoundError } from "../../lib/errors";
 import { textStatusFromProvider } from "./provider/sms-provider";
-import { isValidTwilioSignature } from "./provider/twilio-signature";
-import type { TextInboundService } from "./text-inbound.service";
 import type { TextService } from "./text.service";
-
-/** The URL Twilio signed: the configured public origin (behind a proxy) or the one it called. */
-function signedUrl(config: Config, req: Request): string {
-  const origin = config.publicBaseUrl ?? `${req.protocol}://${req.get("host")}`;
-  return `${origin}${req.originalUrl}`;
-}
+import { TWILIO_FORM_LIMITS } from "./twilio-webhooks.http";
+import {
+  signedUrl,
+  type TwilioWebhookCall,
+  type TwilioWebhooks,
+  type WebhookAnswer,
+} from "./twilio-webhooks";
 
 function formParams(req: Request): Record<string, string> {
   const params: Record<string, string> = {};
@@ -25,116 +23,53 @@ function formParams(req: Request): Record<string, string> {
   return params;
 }
 
+function send(res: Response, answer: WebhookAnswer): void {
+  res.status(answer.status);
+  if (answer.body === undefined) res.end();
+  else res.type(answer.type!).send(answer.body);
+}
+
 /**
- * Provider webhooks, as Twilio calls them: form-encoded, signed with X-Twilio-Signature over the
- * configured auth token (401 otherwise), and idempotent on the provider message id.
+ * The REST webhooks on Express. Twilio's, in their usual form (twilio-webhooks.http.ts), are
+ * answered before Express; these routes take the rest (another content type or encoding, a
+ * trailing slash, another case), the same way.
  */
 export function createTextWebhooksRouter(
-  config: Config,
+  twilio: TwilioWebhooks,
   texts: TextService,
-  inbound: TextInboundService,
   verifier: TokenVerifier,
   logger: Logger,
 ): express.Router {
   const router = express.Router();
-  const authToken = config.sms.provider === "twilio" ? config.sms.authToken : null;
-
-  function verified(req: Request, res: Response): Record<string, string> | null {
-    const params = formParams(req);
-    const organizationId = req.params.organizationId;
-    if (
-      !authToken ||
-      !isValidTwilioSignature(
-        authToken,
-        req.get("x-twilio-signature"),
-        signedUrl(config, req),
-        params,
-      )
-    ) {
-      res.status(401).type("text/plain").send("invalid signature");
-      return null;
-    }
-    if (typeof organizationId !== "string" || !isUuid(organizationId)) {
-      res.status(404).type("text/plain").send("unknown organization");
-      return null;
-    }
-    return params;
-  }
+  const twilioForm = express.urlencoded({
+    extended: false,
+    limit: TWILIO_FORM_LIMITS.bytes,
+    parameterLimit: TWILIO_FORM_LIMITS.parameters,
+  });
+  const twilioRoute =
+    (answer: (call: TwilioWebhookCall) => Promise<WebhookAnswer>) =>
+    async (req: Request, res: Response) => {
+      send(
+        res,
+        await answer({
+          organizationId: String(req.params.organizationId),
+          url: signedUrl(twilio.config, req.protocol, req.get("host"), req.originalUrl),
+          signature: req.get("x-twilio-signature"),
+          params: formParams(req),
+          textParam: req.query.text,
+        }),
+      );
+    };
 
   router.post(
     "/webhooks/twilio/:organizationId/status",
-    express.urlencoded({ extended: false }),
-    async (req, res) => {
-      const params = verified(req, res);
-      if (!params) return;
-      const status = textStatusFromProvider(params.MessageStatus ?? "");
-      if (!params.MessageSid || !status) {
-        res
-          .status(400)
-          .type("text/plain")
-          .send("MessageSid and a known MessageStatus are required");
-        return;
-      }
-      try {
-        const error = params.ErrorCode
-          ? `${params.ErrorCode}: ${params.ErrorMessage ?? "provider error"}`
-          : null;
-        // The dispatcher names the text in the callback URL (covered by the signature).
-        const textId = typeof req.query.text === "string" ? req.query.text.toLowerCase() : null;
-        if (textId !== null && !isUuid(textId)) {
-          res.status(404).type("text/plain").send("unknown message");
-          return;
-        }
-        await texts.recordProviderStatus(
-          req.params.organizationId.toLowerCase(),
-          { sid: params.MessageSid, textId },
-          status,
-          error,
-        );
-        res.status(204).end();
-      } catch (error) {
-        if (error instanceof NotFoundError) {
-          res.status(404).type("text/plain").send("unknown message");
-          return;
-        }
-        logger.error({ err: error }, "status callback failed");
-        res.status(500).type("text/plain").send("internal error");
-      }
-    },
+    twilioForm,
+    twilioRoute((call) => twilio.status(call)),
   );
-
-  /** Inbound messages: stored once per MessageSid, keywords feed the consent ledger; answers empty TwiML. */
   router.post(
     "/webhooks/twilio/:organizationId/inbound",
-    express.urlencoded({ extended: false }),
-    async (req, res) => {
-      const params = verified(req, res);
-      if (!params) return;
-      if (!params.MessageSid || !params.From || !params.To) {
-        res.status(400).type("text/plain").send("MessageSid, From and To are required");
-        return;
-      }
-      try {
-        const received = await inbound.receive({
-          organizationId: req.params.organizationId.toLowerCase(),
-          providerMessageId: params.MessageSid,
-          from: params.From,
-          to: params.To,
-          body: params.Body ?? "",
-        });
-        if (received === "unknown-number") {
-          res
-            .status(404)
-            .type("text/plain")
-            .send("no text number of this organization is reached at To");
-          return;
-        }
-        res.type("text/xml").send('<?xml version="1.0" encoding="UTF-8"?><Response></Response>');
-      } catch (error) {
-        logger.error({ err: error }, "inbound text failed");
-        res.status(500).type("text/plain").send("internal error");
-      }
-    },
+    twilioForm,
+    twilioRoute((call) => twilio.inboundText(call)),
   );
 
   /**

@@ -6,7 +6,9 @@ import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagin
 import { tenantRow } from "../../db/tenant";
 import { Recordset } from "../../db/recordset";
 import { advanceEachStatement, type StatusMove } from "./text-status.sql";
+import { sendEachStatement, type SendOutcomeFlags } from "./text-send.sql";
 import { inLockOrder } from "../../db/lock-order";
+import { rawRowMapper } from "../../lib/raw-rows";
 
 export interface TextConditions {
   numberId?: string;
@@ -17,6 +19,20 @@ export interface TextConditions {
 
 const TEXT_RECORDS = new Recordset<NewTextRow>("r", getTableColumns(texts));
 const INSERT_SELECT_LIST = TEXT_RECORDS.insertSelectList(texts);
+const CLAIMED_ORGANIZATION = sql.raw(`claimed_text."${texts.organizationId.name}"`);
+const CLAIMED_TARGET = sql.raw(`claimed_text."${texts.target.name}"`);
+const textRowOf = rawRowMapper<TextRow>(getTableColumns(texts));
+
+/** What sendEach found for one text: its sender, and the text when it was written. */
+export interface SendOutcome {
+  accountFound: boolean;
+  numberFound: boolean;
+  /** Whether the chosen number can send SMS (null without one). */
+  numberSms: boolean | null;
+  /** Whether the chosen number is the author's mapped one (null without one). */
+  numberMapped: boolean | null;
+  written: TextRow | null;
+}
 
 export class TextRepository {
   constructor(private readonly db: Executor) {}
@@ -46,6 +62,35 @@ export class TextRepository {
           where ${TEXT_RECORDS.field(texts.purpose)} = 'CONSENT_CONFIRMATION' or ${allowed}`,
       )
       .returning();
+  }
+
+  /**
+   * As insertEach, for texts whose sender the statement chooses itself (text-send.sql.ts): each
+   * row names its account, the number asked for or none, and its author (`createdBy`). Answers
+   * per row, in order, what was found and written.
+   */
+  async sendEach(
+    executor: Executor,
+    outgoing: readonly NewTextRow[],
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
+  ): Promise<SendOutcome[]> {
+    if (outgoing.length === 0) return [];
+    const ordered = inLockOrder(outgoing, (text) => text.target);
+    const rows = await selectRows<SendOutcomeFlags & Record<string, unknown>>(
+      executor,
+      sendEachStatement(ordered, textingAllowed),
+    );
+    const byId = new Map(rows.map((row) => [row.input_id, row]));
+    return outgoing.map((text) => {
+      const row = byId.get(text.id!)!;
+      return {
+        accountFound: row.account_found,
+        numberFound: row.number_found,
+        numberSms: row.number_sms,
+        numberMapped: row.number_mapped,
+        written: row.id === null ? null : textRowOf(row),
+      };
+    });
   }
 
   /** Inbound texts are stored once per provider message id; a repeat answers undefined. */
@@ -100,11 +145,18 @@ export class TextRepository {
   /**
    * Claims due ACCEPTED texts of every organization for one dispatch round: SKIP LOCKED lets any
    * number of instances claim side by side, and the lease hands a text back if its claimer dies.
-   * The status is a literal, so that the outbox's partial index applies, and the statement is
-   * planned each run (PLAN_EACH_RUN): a generic plan made while the table was young scanned every
-   * text for the due ones and found each claimed one through an organization-wide index range.
+   * Each claimed text comes with `optedOut`: its recipient may not be texted now
+   * (`textingAllowed`, given the text's organization and target, read in the claim's statement
+   * rather than one more), unless it is a consent confirmation. The status is a literal, so that the outbox's partial index
+   * applies, and the statement is planned each run (PLAN_EACH_RUN): a generic plan made while the
+   * table was young scanned every text for the due ones and found each claimed one through an
+   * organization-wide index range.
    */
-  async claimDue(limit: number, leaseMs: number): Promise<TextRow[]> {
+  async claimDue(
+    limit: number,
+    leaseMs: number,
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
+  ): Promise<(TextRow & { optedOut: boolean })[]> {
     const due = this.db
       .select({ organizationId: texts.organizationId, id: texts.id })
       .from(texts)
@@ -118,11 +170,23 @@ export class TextRepository {
       .orderBy(texts.nextAttemptAt)
       .limit(limit)
       .for("update", { skipLocked: true });
-    return this.db
+    const allowed = textingAllowed(CLAIMED_ORGANIZATION, CLAIMED_TARGET);
+    const claim = this.db
       .update(texts)
       .set({ claimedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
-      .where(sql`${sql.raw(PLAN_EACH_RUN)} (${texts.organizationId}, ${texts.id}) in ${due}`)
+      .where(sql`(${texts.organizationId}, ${texts.id}) in ${due}`)
       .returning();
+    // Sorted below the select list, so the consent check share-locks preferences in the order
+    // consent changes lock them (as insertEach), and the two never deadlock.
+    const rows = await selectRows<Record<string, unknown> & { opted_out: boolean }>(
+      this.db,
+      sql`${sql.raw(PLAN_EACH_RUN)} with claimed as ${claim}
+        select claimed_text.*,
+               claimed_text.purpose <> 'CONSENT_CONFIRMATION' and not ${allowed} as opted_out
+        from (select * from claimed
+              order by organization_id, target collate "C" offset 0) as claimed_text`,
+    );
+    return rows.map((row) => ({ ...textRowOf(row), optedOut: row.opted_out }));
   }
 
   /** Applies status moves forward-only (see text-status.sql.ts); answers, per move, whether its text exists. */

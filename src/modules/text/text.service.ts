@@ -1,4 +1,3 @@
-import { GraphQLError } from "graphql";
 import type { Caller } from "../../auth/caller";
 import type { Database, Executor } from "../../db/client";
 import type { TextRow, TextStatusValue } from "../../db/schema";
@@ -44,12 +43,15 @@ export interface OutgoingText {
 interface SendRequest {
   caller: Caller;
   input: SendTextInput;
-  /** E.164, validated before the call joins a batch. */
+  /** E.164, and the ids below parsed, before the call joins a batch. */
   target: string;
   sendAt: Date;
+  accountId: string;
+  numberId: string | null;
 }
 
-type Sender = Awaited<ReturnType<TextAccountService["sender"]>>;
+const noSmsNumberError = () =>
+  new BadUserInputError("input.accountId", "This account has no SMS-capable number to send from");
 
 /**
  * Up to 64 texts per statement, one statement at a time: the calls that arrive meanwhile make the
@@ -65,12 +67,6 @@ const STATUS_BATCHES = { maxBatch: 128, concurrency: 1 };
 export interface ProviderMessageRef {
   sid: string;
   textId: string | null;
-}
-
-/** An expected per-caller error (NOT_FOUND, BAD_USER_INPUT …) as a value; anything else fails the batch. */
-function asUserError(error: unknown): GraphQLError {
-  if (error instanceof GraphQLError) return error;
-  throw error;
 }
 
 export class TextService {
@@ -93,58 +89,68 @@ export class TextService {
     const sendAt = input.marketing
       ? await this.marketingSendTime(caller.organizationId, target, input.holdForQuietHours)
       : new Date();
-    const outcome = await this.sendBatches.submit({ caller, input, target, sendAt });
+    const accountId = parseId(input.accountId, "input.accountId");
+    const numberId = input.numberId ? parseId(input.numberId, "input.numberId") : null;
+    const outcome = await this.sendBatches.submit({
+      caller,
+      input,
+      target,
+      sendAt,
+      accountId,
+      numberId,
+    });
     if (outcome instanceof Error) throw outcome;
     this.onAccepted();
     return outcome;
   }
 
-  /**
-   * Concurrent sendText calls share one sender lookup per account and one statement (see
-   * enqueue); each caller still gets its own text or its own error.
-   */
+  /** Concurrent sendText calls share one statement (see sendMany); each caller still gets its own text or its own error. */
   private readonly sendBatches = new GroupCommit<SendRequest, TextRow | Error>(
     (requests) => this.sendMany(requests),
     SEND_BATCHES,
   );
 
+  /**
+   * One statement chooses each text's sender, checks its consent and writes it (text-send.sql.ts):
+   * the account and number asked for, else the author's mapped number, else the account's first
+   * SMS-capable one.
+   */
   private async sendMany(requests: SendRequest[]): Promise<(TextRow | Error)[]> {
-    const senders = new Map<string, Promise<Sender | Error>>();
-    const senderOf = ({ caller, input }: SendRequest) => {
-      const key = `${caller.organizationId}:${caller.individualId}:${input.accountId}:${input.numberId ?? ""}`;
-      if (!senders.has(key)) {
-        const found = this.accounts.sender(caller, input.accountId, input.numberId);
-        senders.set(
-          key,
-          found.catch((error: unknown) => asUserError(error)),
-        );
-      }
-      return senders.get(key)!;
-    };
-    const outgoing = await Promise.all(
-      requests.map(async (request): Promise<OutgoingText | Error> => {
-        const sender = await senderOf(request);
-        if (sender instanceof Error) return sender;
-        const { caller, input, target, sendAt } = request;
-        return {
-          sendAt,
-          organizationId: caller.organizationId,
-          accountId: sender.account.id,
-          numberId: sender.number.id,
-          from: sender.number.phoneNumber,
-          target,
-          message: input.message,
-          createdBy: caller.individualId,
-          callbackUrl: input.callbackUrl,
-          callbackStatusUrl: input.callbackStatusUrl,
-          expectedResponses: input.expectedResponses,
-          purpose: input.marketing ? "MARKETING" : "MESSAGE",
-        };
-      }),
+    const rows = requests.map(({ caller, input, target, sendAt, accountId, numberId }) => ({
+      organizationId: caller.organizationId,
+      id: newId(),
+      accountId,
+      numberId,
+      from: null,
+      target,
+      message: input.message,
+      createdBy: caller.individualId,
+      callbackUrl: input.callbackUrl,
+      callbackStatusUrl: input.callbackStatusUrl,
+      expectedResponses: input.expectedResponses,
+      purpose: input.marketing ? ("MARKETING" as const) : ("MESSAGE" as const),
+      direction: "OUTBOUND" as const,
+      status: "ACCEPTED" as const,
+      nextAttemptAt: sendAt,
+    }));
+    const outcomes = await this.repository.sendEach(this.db, rows, (organizationId, target) =>
+      this.preferences.textingAllowedCondition(organizationId, target),
     );
-    const valid = outgoing.filter((text): text is OutgoingText => !(text instanceof Error));
-    const written = (await this.enqueue(this.db, valid)).values();
-    return outgoing.map((text) => (text instanceof Error ? text : written.next().value!));
+    return outcomes.map((outcome, index) => {
+      const { input, target } = requests[index];
+      if (!outcome.accountFound) return new NotFoundError("TextAccount", input.accountId);
+      if (!outcome.numberFound) {
+        return input.numberId
+          ? new NotFoundError("TextNumber", input.numberId)
+          : noSmsNumberError();
+      }
+      if (!outcome.numberSms) {
+        return input.numberId || outcome.numberMapped
+          ? new BadUserInputError("input.numberId", "This number cannot send SMS")
+          : noSmsNumberError();
+      }
+      return outcome.written ?? new OptedOutError(target, "SMS");
+    });
   }
 
   /**
@@ -251,6 +257,11 @@ export class TextService {
       error,
     });
     if (!found) throw new NotFoundError("Text", message.sid);
+  }
+
+  /** The dispatcher's moves, written in the same statements as the provider's reports. */
+  async recordDispatchMoves(moves: readonly StatusMove[]): Promise<void> {
+    await Promise.all(moves.map((move) => this.statusBatches.submit(move)));
   }
 
   private readonly statusBatches = new GroupCommit<StatusMove, boolean>(
