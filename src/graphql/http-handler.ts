@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { readRequestBody, RequestBodyError } from "../lib/http-body";
 import type { Logger } from "../logger";
 
 /** The body limit of every GraphQL request, the Express path's included. */
@@ -31,37 +32,6 @@ export function sendRequestError(res: ServerResponse, status: number, message: s
     "content-length": Buffer.byteLength(body),
   });
   res.end(body);
-}
-
-class RequestBodyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > GRAPHQL_BODY_LIMIT_BYTES) {
-    req.resume();
-    return Promise.reject(new RequestBodyError(413, "request entity too large"));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    req.on("data", (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > GRAPHQL_BODY_LIMIT_BYTES) {
-        reject(new RequestBodyError(413, "request entity too large"));
-        req.removeAllListeners("data");
-        req.resume();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks, length).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 /** As express.json's strict mode: an object or an array, and `{}` for an empty body. */
@@ -97,7 +67,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
   const { apollo, context, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const body = parseBody(await readBody(req));
+      const body = parseBody(await readRequestBody(req, GRAPHQL_BODY_LIMIT_BYTES));
       const url = req.url ?? "";
       const query = url.indexOf("?");
       const response = await apollo.executeHTTPGraphQLRequest({

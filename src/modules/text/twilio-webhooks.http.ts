@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
 import { sendRequestError } from "../../graphql/http-handler";
+import { readRequestBody, RequestBodyError } from "../../lib/http-body";
 import { signedUrl, type TwilioWebhooks, type WebhookAnswer } from "./twilio-webhooks";
 
 /** express.urlencoded's defaults, which the Express routes state too: one limit on both paths. */
@@ -13,38 +14,10 @@ const WEBHOOK_PATH = /^\/webhooks\/twilio\/([0-9a-fA-F-]{36})\/(status|inbound)(
 /** `application/x-www-form-urlencoded`, optionally with a UTF-8 charset: what Twilio posts. */
 const FORM_TYPE = /^application\/x-www-form-urlencoded\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
 
-class FormBodyError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function readForm(req: IncomingMessage): Promise<string> {
-  if (Number(req.headers["content-length"] ?? 0) > TWILIO_FORM_LIMITS.bytes) {
-    req.resume();
-    return Promise.reject(new FormBodyError(413, "request entity too large"));
-  }
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let length = 0;
-    req.on("data", (chunk: Buffer) => {
-      length += chunk.length;
-      if (length > TWILIO_FORM_LIMITS.bytes) {
-        reject(new FormBodyError(413, "request entity too large"));
-        req.removeAllListeners("data");
-        req.resume();
-      } else chunks.push(chunk);
-    });
-    req.on("end", () => {
-      const text = Buffer.concat(chunks, length).toString("utf8");
-      // iconv-lite, under express.urlencoded, drops a byte order mark.
-      resolve(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
-    });
-    req.on("error", () => reject(new FormBodyError(400, "request aborted")));
-  });
+async function readForm(req: IncomingMessage): Promise<string> {
+  const text = await readRequestBody(req, TWILIO_FORM_LIMITS.bytes);
+  // iconv-lite, under express.urlencoded, drops a byte order mark.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** As qs decodes a form name or value: `+` is a space, and malformed %-escapes stay as written. */
@@ -68,7 +41,7 @@ export function formParams(body: string): Record<string, string> {
   if (body.length === 0) return params;
   const parts = body.split("&");
   if (parts.length > TWILIO_FORM_LIMITS.parameters) {
-    throw new FormBodyError(413, "too many parameters");
+    throw new RequestBodyError(413, "too many parameters");
   }
   const repeated = new Set<string>();
   for (const part of parts) {
@@ -136,7 +109,7 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
           hook === "status" ? await webhooks.status(call) : await webhooks.inboundText(call),
         );
       } catch (error) {
-        if (error instanceof FormBodyError) sendRequestError(res, error.status, error.message);
+        if (error instanceof RequestBodyError) sendRequestError(res, error.status, error.message);
         else if (res.headersSent) res.destroy();
         else {
           webhooks.logger.error({ err: error }, "Twilio webhook failed");
