@@ -1,4 +1,4 @@
-import { getTableColumns, sql } from "drizzle-orm";
+import { getTableColumns, getTableName, sql } from "drizzle-orm";
 import { alias, type PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
 import { queryArrays, statementText } from "../../db/fixed-statements";
@@ -7,8 +7,12 @@ import {
   channels,
   type ChannelRow,
   type ChannelSubscriberRow,
+  type IndividualRow,
+  type MessageReactionRow,
+  type MessageRow,
 } from "../../db/schema";
 import {
+  keysetOrderText,
   keysetText,
   parsePageArgs,
   toConnection,
@@ -16,7 +20,19 @@ import {
   type PageArgs,
   type SortKey,
 } from "../../lib/pagination";
-import { arrayRowMapper, fromDriver, selectList } from "../../lib/raw-rows";
+import { arrayRowMapper, fromDriver } from "../../lib/raw-rows";
+import {
+  INDIVIDUAL_WIDTH,
+  individualMapper,
+  individualsOfText,
+} from "../individual/individual.repository";
+import {
+  MESSAGE_ID,
+  MESSAGE_WITH_REACTIONS_WIDTH,
+  messageAuthorIdsText,
+  messagesOfText,
+  messageWithReactionsMapper,
+} from "../message/message.repository";
 import { SUBSCRIBER_FIELDS, type SubscriberFieldsRow } from "./channel.repository";
 
 export type InboxSortField = "LAST_MESSAGE_AT" | "UNREAD_COUNT" | "ACKNOWLEDGED_AT";
@@ -29,15 +45,40 @@ export interface InboxQuery {
   individualGroupId?: string;
   sort: InboxSortField;
   descending: boolean;
-  /** Read each channel's subscribers (SUBSCRIBER_FIELDS) in the same statement. */
-  withSubscribers?: boolean;
+  /** What the page's statement reads along, for the fields the query selects. */
+  reads?: InboxReads;
+}
+
+/** Relations of the page's channels read in the page's own statement. */
+export interface InboxReads {
+  /** Each channel's subscribers (SUBSCRIBER_FIELDS). */
+  subscribers?: boolean;
+  /** The individuals of those subscribers. */
+  subscriberIndividuals?: boolean;
+  /** Each channel's last message. */
+  lastMessages?: boolean;
+  /** Their reactions. */
+  lastMessageReactions?: boolean;
+  /** Their authors. */
+  lastMessageAuthors?: boolean;
 }
 
 export type InboxChannel = ChannelRow & {
   callerSubscription: ChannelSubscriberRow;
-  /** With InboxQuery.withSubscribers: the channel's subscribers, in subscribersByChannelId's order. */
+  /** With InboxReads.subscribers: the channel's subscribers, in subscribersByChannelId's order. */
   loadedSubscribers?: SubscriberFieldsRow[];
+  /**
+   * With InboxReads.lastMessages and a lastMessageId: that message (null when it is not found),
+   * with its reactions when InboxReads.lastMessageReactions.
+   */
+  loadedLastMessage?: { message: MessageRow; reactions?: MessageReactionRow[] } | null;
 };
+
+/** One page of the inbox, with the individuals InboxReads asked for (each once). */
+export interface InboxPage {
+  connection: Connection<InboxChannel>;
+  individuals: IndividualRow[];
+}
 
 const dateKey = (column: PgColumn, read: (row: InboxChannel) => Date) => ({
   column,
@@ -63,13 +104,25 @@ const SORT_KEYS: Record<InboxSortField, Omit<SortKey<InboxChannel>, "descending"
 
 const CHANNEL_COLUMNS = getTableColumns(channels);
 const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
-const channelColumnCount = Object.keys(CHANNEL_COLUMNS).length;
-const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS);
-const toSubscription = arrayRowMapper<ChannelSubscriberRow>(
-  SUBSCRIPTION_COLUMNS,
-  channelColumnCount,
-);
-const subscriberListIndex = channelColumnCount + Object.keys(SUBSCRIPTION_COLUMNS).length;
+const PAGE_COLUMNS = [...Object.values(CHANNEL_COLUMNS), ...Object.values(SUBSCRIPTION_COLUMNS)];
+
+/**
+ * The statement's rows, read as arrays: a kind (0 a channel of the page, 1 an individual), then
+ * PAGE_COLUMNS, the subscriber list, the last message with its reactions, and the individual; each
+ * row's values of the other kind, and those InboxReads leaves out, are NULL.
+ */
+const KIND = 0;
+const INDIVIDUAL_KIND = 1;
+const CHANNEL_AT = 1;
+const SUBSCRIPTION_AT = CHANNEL_AT + Object.keys(CHANNEL_COLUMNS).length;
+const SUBSCRIBER_LIST_AT = SUBSCRIPTION_AT + Object.keys(SUBSCRIPTION_COLUMNS).length;
+const LAST_MESSAGE_AT = SUBSCRIBER_LIST_AT + 1;
+const INDIVIDUAL_AT = LAST_MESSAGE_AT + MESSAGE_WITH_REACTIONS_WIDTH;
+
+const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS, CHANNEL_AT);
+const toSubscription = arrayRowMapper<ChannelSubscriberRow>(SUBSCRIPTION_COLUMNS, SUBSCRIPTION_AT);
+const toLastMessage = messageWithReactionsMapper(LAST_MESSAGE_AT);
+const toIndividual = individualMapper(INDIVIDUAL_AT);
 
 const columnTexts = new Map<PgColumn, string>();
 /** `"table"."column"`, rendered once per column. */
@@ -79,10 +132,19 @@ const columnOf = (column: PgColumn): string => {
   return text;
 };
 
-const SELECT = statementText(
-  sql`select ${selectList(CHANNEL_COLUMNS)}, ${selectList(SUBSCRIPTION_COLUMNS)}`,
+/** Each page column's name in the page's CTE, e.g. `"channel_subscribers.last_message_at"`. */
+const PAGE_COLUMN_NAMES = new Map<PgColumn, string>(
+  PAGE_COLUMNS.map((column) => [
+    column,
+    statementText(sql`${sql.identifier(`${getTableName(column.table)}.${column.name}`)}`),
+  ]),
 );
+const pageColumnOf = (column: PgColumn): string => PAGE_COLUMN_NAMES.get(column)!;
 
+/** The page's CTE's select list: PAGE_COLUMNS under their PAGE_COLUMN_NAMES. */
+const PAGE_SELECT = PAGE_COLUMNS.map(
+  (column) => `${columnOf(column)} as ${pageColumnOf(column)}`,
+).join(", ");
 const FROM = statementText(sql`from ${channelSubscribers} inner join ${channels}
   on ${channels.organizationId} = ${channelSubscribers.organizationId}
   and ${channels.id} = ${channelSubscribers.channelId}`);
@@ -101,6 +163,7 @@ const SUBSCRIBER_COLUMNS = Object.entries(SUBSCRIBER_FIELDS)
 const SUBSCRIBER_ALIAS = "subscriber";
 // A raw sql template renders an aliased table as its alias alone: the from clause names both.
 const subscriber = alias(channelSubscribers, SUBSCRIBER_ALIAS);
+const SUBSCRIBER_ALIAS_TEXT = statementText(sql`${sql.identifier(SUBSCRIBER_ALIAS)}`);
 const ordered = sql.identifier("ordered");
 const SUBSCRIBER_LIST = statementText(sql`(select json_build_array(${sql.join(
   SUBSCRIBER_COLUMNS.map(({ column }) => sql`array_agg(${ordered}.${sql.identifier(column.name)})`),
@@ -128,10 +191,45 @@ function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFi
   return rows;
 }
 
+const nulls = (count: number) => Array.from({ length: count }, () => "null").join(", ");
+const CHANNEL_ID = pageColumnOf(channels.id);
+const LAST_MESSAGE_ID = pageColumnOf(channels.lastMessageId);
+const PAGE_VALUES = PAGE_COLUMNS.map((column) => `page.${pageColumnOf(column)}`).join(", ");
+const SUBSCRIBER_IDS = `select ${columnOf(subscriber.individualId)} as id
+    from page inner join ${statementText(sql`${channelSubscribers}`)} ${SUBSCRIBER_ALIAS_TEXT}
+      on ${columnOf(subscriber.organizationId)} = $1 and ${columnOf(subscriber.channelId)} = page.${CHANNEL_ID}`;
+
 /**
- * Seed 002 communication-messages: one individual's channels, as their inbox. The statements'
- * text depends only on the query's shape (which filters, which sort and direction, which cursors),
- * never on its values, so each shape is parsed and planned once per connection.
+ * The statement after the page's CTE (`page`): each channel with its last message, then, as rows
+ * of their own, the individuals `reads` asks for, each once (`union`); ordered by kind, then as
+ * the page. `$1` is the organization (filter's first value).
+ */
+function alongText(reads: InboxReads, orderBy: string): string {
+  const lastMessages = reads.lastMessages
+    ? `, last_message as materialized (${messagesOfText("page", LAST_MESSAGE_ID, "$1", !!reads.lastMessageReactions)})`
+    : "";
+  const channelRows = reads.lastMessages
+    ? `select ${KIND} as kind, ${PAGE_VALUES}, page.subscriber_list, last_message.*, ${nulls(INDIVIDUAL_WIDTH)}
+    from page left join last_message on last_message.${MESSAGE_ID} = page.${LAST_MESSAGE_ID}`
+    : `select ${KIND} as kind, ${PAGE_VALUES}, page.subscriber_list, ${nulls(MESSAGE_WITH_REACTIONS_WIDTH + INDIVIDUAL_WIDTH)} from page`;
+  const individualIds = [
+    reads.subscribers && reads.subscriberIndividuals ? SUBSCRIBER_IDS : null,
+    reads.lastMessages && reads.lastMessageAuthors ? messageAuthorIdsText("last_message") : null,
+  ].filter((text) => text !== null);
+  const individualRows = individualIds.length
+    ? ` union all select ${INDIVIDUAL_KIND}, ${nulls(INDIVIDUAL_AT - 1)}, individual.*
+    from (${individualsOfText(individualIds.join(" union "), "$1")}) individual`
+    : "";
+  return `${lastMessages} ${channelRows}${individualRows} order by kind, ${orderBy}`;
+}
+
+/**
+ * Seed 002 communication-messages: one individual's channels, as their inbox, with the relations
+ * InboxReads asks for in the same statement: one round trip, where a statement per relation cost
+ * the server more than reading the rows (each statement wakes a Postgres backend). The relations'
+ * columns and row mapping come from their own modules' repositories. The statement's text depends
+ * only on the query's shape (which filters, which sort and direction, which cursors, which
+ * relations), never on its values, so each shape is parsed and planned once per connection.
  */
 export class ChannelInboxRepository {
   constructor(private readonly db: Executor) {}
@@ -141,7 +239,7 @@ export class ChannelInboxRepository {
     individualId: string,
     query: InboxQuery,
     args: PageArgs,
-  ): Promise<Connection<InboxChannel>> {
+  ): Promise<InboxPage> {
     const keys: SortKey<InboxChannel>[] = [
       { ...SORT_KEYS[query.sort], descending: query.descending },
       {
@@ -150,26 +248,41 @@ export class ChannelInboxRepository {
         read: (row) => row.id,
       },
     ];
+    const reads = query.reads ?? {};
     const page = parsePageArgs(args, keys.length);
     const values: unknown[] = [];
     const filter = this.filter(organizationId, individualId, query, values);
     const filterValues = values.slice();
     const keyset = keysetText(keys, page, values, columnOf);
-    const text = `${SELECT}${query.withSubscribers ? `, ${SUBSCRIBER_LIST}` : ""} ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit}`;
+    const text = `with page as materialized (select ${PAGE_SELECT}, ${
+      reads.subscribers ? SUBSCRIBER_LIST : "null"
+    } as subscriber_list ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit})${alongText(reads, keysetOrderText(keys, page, pageColumnOf))}`;
     const raw = await queryArrays(this.db, text, values);
-    const rows = new Array<InboxChannel>(raw.length);
-    for (let index = 0; index < raw.length; index += 1) {
-      const row = toChannel(raw[index]) as InboxChannel;
-      row.callerSubscription = toSubscription(raw[index]);
-      if (query.withSubscribers) {
+    const rows: InboxChannel[] = [];
+    const individuals: IndividualRow[] = [];
+    for (const values of raw) {
+      if (values[KIND] === INDIVIDUAL_KIND) {
+        individuals.push(toIndividual(values));
+        continue;
+      }
+      const row = toChannel(values) as InboxChannel;
+      row.callerSubscription = toSubscription(values);
+      if (reads.subscribers) {
         row.loadedSubscribers = toSubscriberFields(
           row.id,
-          raw[index][subscriberListIndex] as unknown[][],
+          values[SUBSCRIBER_LIST_AT] as unknown[][],
         );
       }
-      rows[index] = row;
+      if (reads.lastMessages && row.lastMessageId) {
+        if (values[LAST_MESSAGE_AT] === null) row.loadedLastMessage = null;
+        else {
+          const { message, reactions } = toLastMessage(values);
+          row.loadedLastMessage = reads.lastMessageReactions ? { message, reactions } : { message };
+        }
+      }
+      rows.push(row);
     }
-    return toConnection(rows, page, keys, async () => {
+    const connection = toConnection(rows, page, keys, async () => {
       const [[total]] = await queryArrays(
         this.db,
         `select count(*) ${FROM} where ${filter}`,
@@ -177,9 +290,13 @@ export class ChannelInboxRepository {
       );
       return Number(total);
     });
+    return { connection, individuals };
   }
 
-  /** The WHERE conditions as text, their values appended to `values`. */
+  /**
+   * The WHERE conditions as text, their values appended to `values`: the organization first, so
+   * that it is `$1` in every part of the statement.
+   */
   private filter(
     organizationId: string,
     individualId: string,

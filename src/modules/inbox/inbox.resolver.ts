@@ -4,9 +4,10 @@ import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import { PageArgsType } from "../../lib/connection";
+import type { InboxReads } from "../channel/channel-inbox.repository";
 import { ChannelConnection } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
-import { preloadInbox } from "./inbox-preload";
+import { primeInboxRelations } from "./inbox-relations";
 import { nodeFieldPaths } from "./inbox-selection";
 
 @Resolver()
@@ -25,14 +26,15 @@ export class InboxResolver {
     @Arg("sort", () => InboxSort, { nullable: true }) sort?: InboxSort,
   ) {
     const selected = nodeFieldPaths(info);
-    const connection = await services.inbox.list(
-      caller,
-      filter,
-      sort,
-      page,
-      selected.has("subscribers"),
-    );
-    await preloadInbox(loaders, connection.nodes, selected);
-    return connection;
+    const reads: InboxReads = {
+      subscribers: selected.has("subscribers"),
+      subscriberIndividuals: selected.has("subscribers.individual"),
+      lastMessages: selected.has("lastMessage"),
+      lastMessageReactions: selected.has("lastMessage.reactions"),
+      lastMessageAuthors: selected.has("lastMessage.author"),
+    };
+    const inboxPage = await services.inbox.list(caller, filter, sort, page, reads);
+    primeInboxRelations(loaders, inboxPage, reads);
+    return inboxPage.connection;
   }
 }
