@@ -16,6 +16,7 @@ export function whenLoaded<T, R>(value: MaybePromise<T>, use: (value: T) => R): 
  */
 export class RequestLoader<Key, Value> extends DataLoader<Key, Value> {
   private readonly answered = new Map<Key, Value>();
+  private readonly fetch: (keys: readonly Key[]) => Promise<Value[]>;
 
   constructor(batch: (keys: readonly Key[]) => Promise<Value[]>) {
     super(async (keys) => {
@@ -23,6 +24,7 @@ export class RequestLoader<Key, Value> extends DataLoader<Key, Value> {
       keys.forEach((key, index) => this.answered.set(key, values[index]));
       return values;
     });
+    this.fetch = batch;
   }
 
   /** DataLoader's load, answered from the values at hand first (primeValue's among them). */
@@ -39,6 +41,19 @@ export class RequestLoader<Key, Value> extends DataLoader<Key, Value> {
    */
   primeValue(key: Key, value: Value): void {
     if (!this.answered.has(key)) this.answered.set(key, value);
+  }
+
+  /**
+   * Answers every key not yet answered with one batch, for a caller that wants the values at
+   * hand (loadValue) rather than a promise per key as loadMany gives. A key already queued by
+   * load() but not yet answered may be fetched twice; the answers are the same rows.
+   */
+  async preload(keys: Iterable<Key>): Promise<void> {
+    const missing: Key[] = [];
+    for (const key of keys) if (!this.answered.has(key)) missing.push(key);
+    if (!missing.length) return;
+    const values = await this.fetch(missing);
+    missing.forEach((key, index) => this.primeValue(key, values[index]));
   }
 
   /** The value itself once a batch has answered for `key`, else `load(key)`. */

@@ -7,7 +7,6 @@ import {
   channels,
   type ChannelRow,
   type ChannelSubscriberRow,
-  type IndividualRow,
   type MessageReactionRow,
   type MessageRow,
 } from "../../db/schema";
@@ -22,14 +21,8 @@ import {
 } from "../../lib/pagination";
 import { arrayRowMapper, fromDriver } from "../../lib/raw-rows";
 import {
-  INDIVIDUAL_WIDTH,
-  individualMapper,
-  individualsOfText,
-} from "../individual/individual.repository";
-import {
   MESSAGE_ID,
   MESSAGE_WITH_REACTIONS_WIDTH,
-  messageAuthorIdsText,
   messagesOfText,
   messageWithReactionsMapper,
 } from "../message/message.repository";
@@ -53,14 +46,10 @@ export interface InboxQuery {
 export interface InboxReads {
   /** Each channel's subscribers (SUBSCRIBER_FIELDS). */
   subscribers?: boolean;
-  /** The individuals of those subscribers. */
-  subscriberIndividuals?: boolean;
   /** Each channel's last message. */
   lastMessages?: boolean;
   /** Their reactions. */
   lastMessageReactions?: boolean;
-  /** Their authors. */
-  lastMessageAuthors?: boolean;
 }
 
 export type InboxChannel = ChannelRow & {
@@ -73,12 +62,6 @@ export type InboxChannel = ChannelRow & {
    */
   loadedLastMessage?: { message: MessageRow; reactions?: MessageReactionRow[] } | null;
 };
-
-/** One page of the inbox, with the individuals InboxReads asked for (each once). */
-export interface InboxPage {
-  connection: Connection<InboxChannel>;
-  individuals: IndividualRow[];
-}
 
 const dateKey = (column: PgColumn, read: (row: InboxChannel) => Date) => ({
   column,
@@ -107,22 +90,17 @@ const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
 const PAGE_COLUMNS = [...Object.values(CHANNEL_COLUMNS), ...Object.values(SUBSCRIPTION_COLUMNS)];
 
 /**
- * The statement's rows, read as arrays: a kind (0 a channel of the page, 1 an individual), then
- * PAGE_COLUMNS, the subscriber list, the last message with its reactions, and the individual; each
- * row's values of the other kind, and those InboxReads leaves out, are NULL.
+ * The statement's rows, read as arrays: PAGE_COLUMNS, the subscriber list, then the last message
+ * with its reactions; those InboxReads leaves out are NULL.
  */
-const KIND = 0;
-const INDIVIDUAL_KIND = 1;
-const CHANNEL_AT = 1;
+const CHANNEL_AT = 0;
 const SUBSCRIPTION_AT = CHANNEL_AT + Object.keys(CHANNEL_COLUMNS).length;
 const SUBSCRIBER_LIST_AT = SUBSCRIPTION_AT + Object.keys(SUBSCRIPTION_COLUMNS).length;
 const LAST_MESSAGE_AT = SUBSCRIBER_LIST_AT + 1;
-const INDIVIDUAL_AT = LAST_MESSAGE_AT + MESSAGE_WITH_REACTIONS_WIDTH;
 
 const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS, CHANNEL_AT);
 const toSubscription = arrayRowMapper<ChannelSubscriberRow>(SUBSCRIPTION_COLUMNS, SUBSCRIPTION_AT);
 const toLastMessage = messageWithReactionsMapper(LAST_MESSAGE_AT);
-const toIndividual = individualMapper(INDIVIDUAL_AT);
 
 const columnTexts = new Map<PgColumn, string>();
 /** `"table"."column"`, rendered once per column. */
@@ -163,7 +141,6 @@ const SUBSCRIBER_COLUMNS = Object.entries(SUBSCRIBER_FIELDS)
 const SUBSCRIBER_ALIAS = "subscriber";
 // A raw sql template renders an aliased table as its alias alone: the from clause names both.
 const subscriber = alias(channelSubscribers, SUBSCRIBER_ALIAS);
-const SUBSCRIBER_ALIAS_TEXT = statementText(sql`${sql.identifier(SUBSCRIBER_ALIAS)}`);
 const ordered = sql.identifier("ordered");
 const SUBSCRIBER_LIST = statementText(sql`(select json_build_array(${sql.join(
   SUBSCRIBER_COLUMNS.map(({ column }) => sql`array_agg(${ordered}.${sql.identifier(column.name)})`),
@@ -236,43 +213,30 @@ function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFi
   return rows;
 }
 
-const nulls = (count: number) => Array.from({ length: count }, () => "null").join(", ");
-const CHANNEL_ID = pageColumnOf(channels.id);
 const LAST_MESSAGE_ID = pageColumnOf(channels.lastMessageId);
 const PAGE_VALUES = PAGE_COLUMNS.map((column) => `page.${pageColumnOf(column)}`).join(", ");
-const SUBSCRIBER_IDS = `select ${columnOf(subscriber.individualId)} as id
-    from page inner join ${statementText(sql`${channelSubscribers}`)} ${SUBSCRIBER_ALIAS_TEXT}
-      on ${columnOf(subscriber.organizationId)} = $1 and ${columnOf(subscriber.channelId)} = page.${CHANNEL_ID}`;
 
 /**
- * The statement after the page's CTE (`page`): each channel with its last message, then, as rows
- * of their own, the individuals `reads` asks for, each once (`union`); ordered by kind, then as
- * the page. `$1` is the organization (filter's first value).
+ * The statement after the page's CTE (`page`): each channel with its last message when `reads`
+ * asks for them, NULLs else, in the page's order. `$1` is the organization (filter's first value).
  */
-function alongText(reads: InboxReads, orderBy: string): string {
-  const lastMessages = reads.lastMessages
-    ? `, last_message as materialized (${messagesOfText("page", LAST_MESSAGE_ID, "$1", !!reads.lastMessageReactions)})`
-    : "";
-  const channelRows = reads.lastMessages
-    ? `select ${KIND} as kind, ${PAGE_VALUES}, page.subscriber_list, last_message.*, ${nulls(INDIVIDUAL_WIDTH)}
-    from page left join last_message on last_message.${MESSAGE_ID} = page.${LAST_MESSAGE_ID}`
-    : `select ${KIND} as kind, ${PAGE_VALUES}, page.subscriber_list, ${nulls(MESSAGE_WITH_REACTIONS_WIDTH + INDIVIDUAL_WIDTH)} from page`;
-  const individualIds = [
-    reads.subscribers && reads.subscriberIndividuals ? SUBSCRIBER_IDS : null,
-    reads.lastMessages && reads.lastMessageAuthors ? messageAuthorIdsText("last_message") : null,
-  ].filter((text) => text !== null);
-  const individualRows = individualIds.length
-    ? ` union all select ${INDIVIDUAL_KIND}, ${nulls(INDIVIDUAL_AT - 1)}, individual.*
-    from (${individualsOfText(individualIds.join(" union "), "$1")}) individual`
-    : "";
-  return `${lastMessages} ${channelRows}${individualRows} order by kind, ${orderBy}`;
+function channelRowsText(reads: InboxReads, orderBy: string): string {
+  if (!reads.lastMessages) {
+    const nulls = Array.from({ length: MESSAGE_WITH_REACTIONS_WIDTH }, () => "null").join(", ");
+    return ` select ${PAGE_VALUES}, page.subscriber_list, ${nulls} from page order by ${orderBy}`;
+  }
+  const lastMessages = messagesOfText("page", LAST_MESSAGE_ID, "$1", !!reads.lastMessageReactions);
+  return `, last_message as materialized (${lastMessages})
+  select ${PAGE_VALUES}, page.subscriber_list, last_message.*
+    from page left join last_message on last_message.${MESSAGE_ID} = page.${LAST_MESSAGE_ID}
+    order by ${orderBy}`;
 }
 
 /**
  * Seed 002 communication-messages: one individual's channels, as their inbox, with the relations
  * InboxReads asks for in the same statement: one round trip, where a statement per relation cost
- * the server more than reading the rows (each statement wakes a Postgres backend). The relations'
- * columns and row mapping come from their own modules' repositories. The statement's text depends
+ * the server more than reading the rows (each statement wakes a Postgres backend). The last
+ * messages' columns and row mapping come from the message repository. The statement's text depends
  * only on the query's shape (which filters, which sort and direction, which cursors, which
  * relations), never on its values, so each shape is parsed and planned once per connection.
  */
@@ -284,7 +248,7 @@ export class ChannelInboxRepository {
     individualId: string,
     query: InboxQuery,
     args: PageArgs,
-  ): Promise<InboxPage> {
+  ): Promise<Connection<InboxChannel>> {
     const keys: SortKey<InboxChannel>[] = [
       { ...SORT_KEYS[query.sort], descending: query.descending },
       {
@@ -301,15 +265,11 @@ export class ChannelInboxRepository {
     const keyset = keysetText(keys, page, values, columnOf);
     const text = `with page as materialized (select ${PAGE_SELECT}, ${
       reads.subscribers ? SUBSCRIBER_LIST : "null"
-    } as subscriber_list ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit})${alongText(reads, keysetOrderText(keys, page, pageColumnOf))}`;
+    } as subscriber_list ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit})${channelRowsText(reads, keysetOrderText(keys, page, pageColumnOf))}`;
     const raw = await queryArrays(this.db, text, values);
-    const rows: InboxChannel[] = [];
-    const individuals: IndividualRow[] = [];
-    for (const values of raw) {
-      if (values[KIND] === INDIVIDUAL_KIND) {
-        individuals.push(toIndividual(values));
-        continue;
-      }
+    const rows = new Array<InboxChannel>(raw.length);
+    for (let index = 0; index < raw.length; index += 1) {
+      const values = raw[index];
       const row = toChannel(values) as InboxChannel;
       row.callerSubscription = toSubscription(values);
       if (reads.subscribers) {
@@ -325,9 +285,9 @@ export class ChannelInboxRepository {
           row.loadedLastMessage = reads.lastMessageReactions ? { message, reactions } : { message };
         }
       }
-      rows.push(row);
+      rows[index] = row;
     }
-    const connection = toConnection(rows, page, keys, async () => {
+    return toConnection(rows, page, keys, async () => {
       const [[total]] = await queryArrays(
         this.db,
         `select count(*) ${FROM} where ${filter}`,
@@ -335,12 +295,11 @@ export class ChannelInboxRepository {
       );
       return Number(total);
     });
-    return { connection, individuals };
   }
 
   /**
    * The WHERE conditions as text, their values appended to `values`: the organization first, so
-   * that it is `$1` in every part of the statement.
+   * that it is `$1` in the last messages' part too.
    */
   private filter(
     organizationId: string,

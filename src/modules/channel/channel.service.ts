@@ -8,12 +8,12 @@ import type {
 } from "../../db/schema";
 import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
-import type { PageArgs } from "../../lib/pagination";
+import type { Connection, PageArgs } from "../../lib/pagination";
 import { checkMaxLength, checkNotNull } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { IndividualGroupService } from "../individual/individual-group.service";
 import type { IndividualService } from "../individual/individual.service";
-import type { ChannelInboxRepository, InboxPage, InboxQuery } from "./channel-inbox.repository";
+import type { ChannelInboxRepository, InboxChannel, InboxQuery } from "./channel-inbox.repository";
 import type { ChannelRepository, SubscriberFieldsRow } from "./channel.repository";
 import type {
   ChannelFilter,
@@ -101,7 +101,7 @@ export class ChannelService {
   }
 
   /** The caller's channels with their own subscription joined (seed communication-messages). */
-  inbox(caller: Caller, query: InboxQuery, page: PageArgs): Promise<InboxPage> {
+  inbox(caller: Caller, query: InboxQuery, page: PageArgs): Promise<Connection<InboxChannel>> {
     return this.inboxRepository.list(caller.organizationId, caller.individualId, query, page);
   }
 

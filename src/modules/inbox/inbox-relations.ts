@@ -1,27 +1,35 @@
 import type { Loaders } from "../../context";
-import type { InboxChannel, InboxPage, InboxReads } from "../channel/channel-inbox.repository";
+import type { InboxChannel } from "../channel/channel-inbox.repository";
 
 /**
- * Hands the relations the inbox's statement read along (InboxReads) to the loaders their fields
- * use, before those fields resolve: every field then finds its value loaded and answers
- * synchronously. An author who is no individual is answered null, as individualById would.
+ * Hands the relations the query selects on the inbox's channels to the loaders their fields use,
+ * before those fields resolve: the subscribers and last messages (with their reactions) came with
+ * the channels (InboxReads), the individuals of both follow in one batch. Every field then finds
+ * its value loaded and answers synchronously. As with loadMany, a batch that fails here leaves
+ * its fields to load, and report the error, for themselves.
  */
-export function primeInboxRelations(loaders: Loaders, page: InboxPage, reads: InboxReads): void {
-  const channels: InboxChannel[] = page.connection.nodes;
+export async function loadInboxRelations(
+  loaders: Loaders,
+  channels: InboxChannel[],
+  selected: Set<string>,
+): Promise<void> {
+  const withSubscribers = selected.has("subscribers.individual");
+  const withAuthors = selected.has("lastMessage.author");
+  // Distinct: the same few individuals subscribe to many channels.
+  const individualIds = new Set<string>();
   for (const channel of channels) {
-    if (channel.loadedSubscribers) {
-      loaders.channel.subscribersByChannelId.primeValue(channel.id, channel.loadedSubscribers);
+    const subscribers = channel.loadedSubscribers;
+    if (subscribers) {
+      loaders.channel.subscribersByChannelId.primeValue(channel.id, subscribers);
+      if (withSubscribers) for (const row of subscribers) individualIds.add(row.individualId);
     }
-    if (channel.loadedLastMessage !== undefined && channel.lastMessageId) {
-      loaders.message.primeMessage(channel.lastMessageId, channel.loadedLastMessage);
+    const last = channel.loadedLastMessage;
+    if (last !== undefined && channel.lastMessageId) {
+      loaders.message.primeMessage(channel.lastMessageId, last);
+      if (withAuthors && last?.message.authorId) individualIds.add(last.message.authorId);
     }
   }
-  const individualById = loaders.individual.individualById;
-  for (const individual of page.individuals) individualById.primeValue(individual.id, individual);
-  if (reads.lastMessageAuthors) {
-    for (const channel of channels) {
-      const authorId = channel.loadedLastMessage?.message.authorId;
-      if (authorId) individualById.primeValue(authorId, null);
-    }
+  if (individualIds.size > 0) {
+    await loaders.individual.individualById.preload(individualIds).catch(() => undefined);
   }
 }

@@ -4,10 +4,9 @@ import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import { PageArgsType } from "../../lib/connection";
-import type { InboxReads } from "../channel/channel-inbox.repository";
 import { ChannelConnection } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
-import { primeInboxRelations } from "./inbox-relations";
+import { loadInboxRelations } from "./inbox-relations";
 import { nodeFieldPaths } from "./inbox-selection";
 
 @Resolver()
@@ -26,15 +25,12 @@ export class InboxResolver {
     @Arg("sort", () => InboxSort, { nullable: true }) sort?: InboxSort,
   ) {
     const selected = nodeFieldPaths(info);
-    const reads: InboxReads = {
+    const connection = await services.inbox.list(caller, filter, sort, page, {
       subscribers: selected.has("subscribers"),
-      subscriberIndividuals: selected.has("subscribers.individual"),
       lastMessages: selected.has("lastMessage"),
       lastMessageReactions: selected.has("lastMessage.reactions"),
-      lastMessageAuthors: selected.has("lastMessage.author"),
-    };
-    const inboxPage = await services.inbox.list(caller, filter, sort, page, reads);
-    primeInboxRelations(loaders, inboxPage, reads);
-    return inboxPage.connection;
+    });
+    await loadInboxRelations(loaders, connection.nodes, selected);
+    return connection;
   }
 }

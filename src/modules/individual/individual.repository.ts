@@ -18,38 +18,10 @@ export interface IndividualListFilter {
 }
 
 const INDIVIDUAL_COLUMNS = getTableColumns(individuals);
-
-/**
- * An individual's columns, for a statement that reads `from individuals`: findByIds', and another
- * module's that reads individuals along (the inbox's, channel-inbox.repository.ts), which maps
- * its rows with individualMapper.
- */
-export const INDIVIDUAL_SELECT = statementText(selectList(INDIVIDUAL_COLUMNS));
-
-/** How many values of a row INDIVIDUAL_SELECT gives. */
-export const INDIVIDUAL_WIDTH = Object.keys(INDIVIDUAL_COLUMNS).length;
-
-/** Maps the INDIVIDUAL_SELECT values that start at `offset` in a row read as an array. */
-export const individualMapper = (offset = 0) =>
-  arrayRowMapper<IndividualRow>(INDIVIDUAL_COLUMNS, offset);
-
-const toIndividual = individualMapper();
-const INDIVIDUALS = statementText(sql`${individuals}`);
-const ORGANIZATION_ID = statementText(sql`${individuals.organizationId}`);
-const ID = statementText(sql`${individuals.id}`);
-
-/**
- * For a statement of another module that reads individuals along (the inbox's): the individuals
- * whose ids `ids` selects (one column, `id`; each id once), as INDIVIDUAL_SELECT's values;
- * `organization` is the organization's parameter. One primary-key probe per id, as findByIds.
- */
-export function individualsOfText(ids: string, organization: string): string {
-  return `select individual.* from (${ids}) wanted cross join lateral (select ${INDIVIDUAL_SELECT}
-    from ${INDIVIDUALS} where ${ORGANIZATION_ID} = ${organization} and ${ID} = wanted.id) individual`;
-}
+const toIndividual = arrayRowMapper<IndividualRow>(INDIVIDUAL_COLUMNS);
 /** One text for any number of ids: every loader batch runs the same prepared statement. */
 const INDIVIDUALS_BY_IDS = statementText(sql`
-  select ${sql.raw(INDIVIDUAL_SELECT)} from ${individuals}
+  select ${selectList(INDIVIDUAL_COLUMNS)} from ${individuals}
   where ${individuals.organizationId} = ${sql.placeholder("organizationId")}
     and ${individuals.id} = any(${sql.placeholder("ids")}::uuid[])`);
 

@@ -56,7 +56,6 @@ const MESSAGES = statementText(sql`${messages}`);
 const MESSAGE_SELECT = statementText(selectList(MESSAGE_COLUMNS));
 const MESSAGE_ORGANIZATION_ID = statementText(sql`${messages.organizationId}`);
 const MESSAGE_ID_OF_ROW = statementText(sql`${messages.id}`);
-const AUTHOR_ID = statementText(sql`${sql.identifier(messages.authorId.name)}`);
 const MESSAGE_REACTIONS =
   statementText(sql`(select json_agg(json_build_array(${messageReactions.individualId}, ${messageReactions.type}, ${reactionCreatedAt})
         order by ${reactionCreatedAt}, ${messageReactions.individualId}, ${messageReactions.type})
@@ -86,11 +85,6 @@ export function messagesOfText(
   return `select ${MESSAGE_SELECT}, ${withReactions ? MESSAGE_REACTIONS : "null"} as reactions
     from ${source} inner join ${MESSAGES} on ${MESSAGE_ORGANIZATION_ID} = ${organization}
       and ${MESSAGE_ID_OF_ROW} = ${source}.${idColumn}`;
-}
-
-/** The authors of the messages in `source` (a CTE of messagesOfText's rows), as a select of `id`. */
-export function messageAuthorIdsText(source: string): string {
-  return `select ${source}.${AUTHOR_ID} as id from ${source} where ${source}.${AUTHOR_ID} is not null`;
 }
 
 /** Maps the values of messagesOfText that start at `offset` in a row read as an array. */
