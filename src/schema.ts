@@ -10,7 +10,7 @@ import type { RequestContext } from "./context";
 import { parseId } from "./lib/ids";
 import { scalarsMap } from "./lib/scalars";
 import { ChannelSubscriberResolver } from "./modules/channel/channel-subscriber.resolver";
-import { ChannelResolver } from "./modules/channel/channel.resolver";
+import { ChannelResolver, channelFieldResolvers } from "./modules/channel/channel.resolver";
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import {
   ConsentResolver,
@@ -25,8 +25,11 @@ import { IndividualGroupResolver } from "./modules/individual/individual-group.r
 import { IndividualResolver } from "./modules/individual/individual.resolver";
 import { InboxResolver } from "./modules/inbox/inbox.resolver";
 import { BulkMessageResolver } from "./modules/message/bulk-message.resolver";
-import { ChannelMessagesResolver } from "./modules/message/channel-messages.resolver";
-import { MessageResolver } from "./modules/message/message.resolver";
+import {
+  ChannelMessagesResolver,
+  channelMessageFieldResolvers,
+} from "./modules/message/channel-messages.resolver";
+import { MessageResolver, messageFieldResolvers } from "./modules/message/message.resolver";
 import { visibleTo } from "./modules/message/message.service";
 import { ReactionResolver } from "./modules/message/reaction.resolver";
 import { individualOf } from "./modules/individual/individual.relation";
@@ -97,8 +100,10 @@ function referenceResolvers() {
   };
 }
 
-/** Relation fields resolved hundreds of times a request, kept off type-graphql's resolver wrapper. */
+/** Fields resolved hundreds of times a request, kept off type-graphql's resolver wrapper. */
 const plainResolvers = {
+  Channel: { ...channelFieldResolvers, ...channelMessageFieldResolvers },
+  Message: messageFieldResolvers,
   Subscriber: { individual: individualOf },
   Reaction: { individual: individualOf },
   ReadReceipt: { individual: individualOf },

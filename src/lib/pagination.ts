@@ -150,15 +150,23 @@ export function keysetText<Row>(
   const conditions: string[] = [];
   if (page.after) conditions.push(beyond(page.after, true));
   if (page.before) conditions.push(beyond(page.before, false));
-  const orderBy = keys
-    .map((key) => `${columnSql(key.column)} ${!key.descending !== page.backward ? "asc" : "desc"}`)
-    .join(", ");
   values.push(page.limit + 1);
   return {
     where: conditions.length ? conditions.join(" and ") : null,
-    orderBy,
+    orderBy: keysetOrderText(keys, page, columnSql),
     limit: `$${values.length}`,
   };
+}
+
+/** keysetText's ORDER BY alone: for a statement that orders the page's rows again, by other names. */
+export function keysetOrderText<Row>(
+  keys: SortKey<Row>[],
+  page: PageRequest,
+  columnSql: (column: PgColumn) => string,
+): string {
+  return keys
+    .map((key) => `${columnSql(key.column)} ${!key.descending !== page.backward ? "asc" : "desc"}`)
+    .join(", ");
 }
 
 export function toConnection<Row, Node = Row>(

@@ -1,5 +1,5 @@
-import { getTableColumns, sql } from "drizzle-orm";
-import { alias, type PgColumn } from "drizzle-orm/pg-core";
+import { getTableColumns, getTableName, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Executor } from "../../db/client";
 import { queryArrays, statementText } from "../../db/fixed-statements";
 import {
@@ -7,8 +7,11 @@ import {
   channels,
   type ChannelRow,
   type ChannelSubscriberRow,
+  type MessageReactionRow,
+  type MessageRow,
 } from "../../db/schema";
 import {
+  keysetOrderText,
   keysetText,
   parsePageArgs,
   toConnection,
@@ -16,8 +19,15 @@ import {
   type PageArgs,
   type SortKey,
 } from "../../lib/pagination";
-import { arrayRowMapper, fromDriver, selectList } from "../../lib/raw-rows";
-import { SUBSCRIBER_FIELDS, type SubscriberFieldsRow } from "./channel.repository";
+import { arrayRowMapper } from "../../lib/raw-rows";
+import {
+  MESSAGE_ID,
+  MESSAGE_WITH_REACTIONS_WIDTH,
+  messagesOfText,
+  messageWithReactionsMapper,
+} from "../message/message.repository";
+import type { SubscriberFieldsRow } from "./channel.repository";
+import { SUBSCRIBER_LIST, toSubscriberFields } from "./channel-subscriber-list";
 
 export type InboxSortField = "LAST_MESSAGE_AT" | "UNREAD_COUNT" | "ACKNOWLEDGED_AT";
 
@@ -29,14 +39,29 @@ export interface InboxQuery {
   individualGroupId?: string;
   sort: InboxSortField;
   descending: boolean;
-  /** Read each channel's subscribers (SUBSCRIBER_FIELDS) in the same statement. */
-  withSubscribers?: boolean;
+  /** What the page's statement reads along, for the fields the query selects. */
+  reads?: InboxReads;
+}
+
+/** Relations of the page's channels read in the page's own statement. */
+export interface InboxReads {
+  /** Each channel's subscribers (SUBSCRIBER_FIELDS). */
+  subscribers?: boolean;
+  /** Each channel's last message. */
+  lastMessages?: boolean;
+  /** Their reactions. */
+  lastMessageReactions?: boolean;
 }
 
 export type InboxChannel = ChannelRow & {
   callerSubscription: ChannelSubscriberRow;
-  /** With InboxQuery.withSubscribers: the channel's subscribers, in subscribersByChannelId's order. */
+  /** With InboxReads.subscribers: the channel's subscribers, in subscribersByChannelId's order. */
   loadedSubscribers?: SubscriberFieldsRow[];
+  /**
+   * With InboxReads.lastMessages and a lastMessageId: that message (null when it is not found),
+   * with its reactions when InboxReads.lastMessageReactions.
+   */
+  loadedLastMessage?: { message: MessageRow; reactions?: MessageReactionRow[] } | null;
 };
 
 const dateKey = (column: PgColumn, read: (row: InboxChannel) => Date) => ({
@@ -63,13 +88,20 @@ const SORT_KEYS: Record<InboxSortField, Omit<SortKey<InboxChannel>, "descending"
 
 const CHANNEL_COLUMNS = getTableColumns(channels);
 const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
-const channelColumnCount = Object.keys(CHANNEL_COLUMNS).length;
-const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS);
-const toSubscription = arrayRowMapper<ChannelSubscriberRow>(
-  SUBSCRIPTION_COLUMNS,
-  channelColumnCount,
-);
-const subscriberListIndex = channelColumnCount + Object.keys(SUBSCRIPTION_COLUMNS).length;
+const PAGE_COLUMNS = [...Object.values(CHANNEL_COLUMNS), ...Object.values(SUBSCRIPTION_COLUMNS)];
+
+/**
+ * The statement's rows, read as arrays: PAGE_COLUMNS, the subscriber list, then the last message
+ * with its reactions; those InboxReads leaves out are NULL.
+ */
+const CHANNEL_AT = 0;
+const SUBSCRIPTION_AT = CHANNEL_AT + Object.keys(CHANNEL_COLUMNS).length;
+const SUBSCRIBER_LIST_AT = SUBSCRIPTION_AT + Object.keys(SUBSCRIPTION_COLUMNS).length;
+const LAST_MESSAGE_AT = SUBSCRIBER_LIST_AT + 1;
+
+const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS, CHANNEL_AT);
+const toSubscription = arrayRowMapper<ChannelSubscriberRow>(SUBSCRIPTION_COLUMNS, SUBSCRIPTION_AT);
+const toLastMessage = messageWithReactionsMapper(LAST_MESSAGE_AT);
 
 const columnTexts = new Map<PgColumn, string>();
 /** `"table"."column"`, rendered once per column. */
@@ -79,59 +111,49 @@ const columnOf = (column: PgColumn): string => {
   return text;
 };
 
-const SELECT = statementText(
-  sql`select ${selectList(CHANNEL_COLUMNS)}, ${selectList(SUBSCRIPTION_COLUMNS)}`,
+/** Each page column's name in the page's CTE, e.g. `"channel_subscribers.last_message_at"`. */
+const PAGE_COLUMN_NAMES = new Map<PgColumn, string>(
+  PAGE_COLUMNS.map((column) => [
+    column,
+    statementText(sql`${sql.identifier(`${getTableName(column.table)}.${column.name}`)}`),
+  ]),
 );
+const pageColumnOf = (column: PgColumn): string => PAGE_COLUMN_NAMES.get(column)!;
 
+/** The page's CTE's select list: PAGE_COLUMNS under their PAGE_COLUMN_NAMES. */
+const PAGE_SELECT = PAGE_COLUMNS.map(
+  (column) => `${columnOf(column)} as ${pageColumnOf(column)}`,
+).join(", ");
 const FROM = statementText(sql`from ${channelSubscribers} inner join ${channels}
   on ${channels.organizationId} = ${channelSubscribers.organizationId}
   and ${channels.id} = ${channelSubscribers.channelId}`);
 
-/**
- * Each channel's subscribers as one json array per SUBSCRIBER_FIELDS column but channelId, in
- * findSubscriberFieldsByChannelIds' order: `[[individualId, …], [admin, …], …]`. Column arrays
- * cost Postgres less than an object or array per subscriber (json_build_array looks up its
- * arguments' types on every call; array_agg's json once per array). The aggregates read the
- * sorted subquery in its order (PostgreSQL docs, aggregate expressions: "supplying the input
- * values from a sorted subquery"), one sort per channel where an ORDER BY in each would be seven.
- */
-const SUBSCRIBER_COLUMNS = Object.entries(SUBSCRIBER_FIELDS)
-  .filter(([key]) => key !== "channelId")
-  .map(([key, column]) => ({ key: key as keyof SubscriberFieldsRow, column }));
-const SUBSCRIBER_ALIAS = "subscriber";
-// A raw sql template renders an aliased table as its alias alone: the from clause names both.
-const subscriber = alias(channelSubscribers, SUBSCRIBER_ALIAS);
-const ordered = sql.identifier("ordered");
-const SUBSCRIBER_LIST = statementText(sql`(select json_build_array(${sql.join(
-  SUBSCRIBER_COLUMNS.map(({ column }) => sql`array_agg(${ordered}.${sql.identifier(column.name)})`),
-  sql`, `,
-)})
-  from (select ${sql.join(
-    SUBSCRIBER_COLUMNS.map(({ key }) => subscriber[key]),
-    sql`, `,
-  )} from ${channelSubscribers} ${sql.identifier(SUBSCRIBER_ALIAS)}
-    where ${subscriber.organizationId} = ${channelSubscribers.organizationId}
-      and ${subscriber.channelId} = ${channelSubscribers.channelId}
-    order by ${subscriber.createdAt}, ${subscriber.individualId}) ${ordered})`);
+const LAST_MESSAGE_ID = pageColumnOf(channels.lastMessageId);
+const PAGE_VALUES = PAGE_COLUMNS.map((column) => `page.${pageColumnOf(column)}`).join(", ");
 
-function toSubscriberFields(channelId: string, lists: unknown[][]): SubscriberFieldsRow[] {
-  const count = lists[0]?.length ?? 0;
-  const rows: SubscriberFieldsRow[] = new Array(count);
-  for (let index = 0; index < count; index += 1) {
-    const row: Record<string, unknown> = { channelId };
-    for (let field = 0; field < SUBSCRIBER_COLUMNS.length; field += 1) {
-      const { key, column } = SUBSCRIBER_COLUMNS[field];
-      row[key] = fromDriver(column, lists[field][index]);
-    }
-    rows[index] = row as SubscriberFieldsRow;
+/**
+ * The statement after the page's CTE (`page`): each channel with its last message when `reads`
+ * asks for them, NULLs else, in the page's order. `$1` is the organization (filter's first value).
+ */
+function channelRowsText(reads: InboxReads, orderBy: string): string {
+  if (!reads.lastMessages) {
+    const nulls = Array.from({ length: MESSAGE_WITH_REACTIONS_WIDTH }, () => "null").join(", ");
+    return ` select ${PAGE_VALUES}, page.subscriber_list, ${nulls} from page order by ${orderBy}`;
   }
-  return rows;
+  const lastMessages = messagesOfText("page", LAST_MESSAGE_ID, "$1", !!reads.lastMessageReactions);
+  return `, last_message as materialized (${lastMessages})
+  select ${PAGE_VALUES}, page.subscriber_list, last_message.*
+    from page left join last_message on last_message.${MESSAGE_ID} = page.${LAST_MESSAGE_ID}
+    order by ${orderBy}`;
 }
 
 /**
- * Seed 002 communication-messages: one individual's channels, as their inbox. The statements'
- * text depends only on the query's shape (which filters, which sort and direction, which cursors),
- * never on its values, so each shape is parsed and planned once per connection.
+ * Seed 002 communication-messages: one individual's channels, as their inbox, with the relations
+ * InboxReads asks for in the same statement: one round trip, where a statement per relation cost
+ * the server more than reading the rows (each statement wakes a Postgres backend). The last
+ * messages' columns and row mapping come from the message repository. The statement's text depends
+ * only on the query's shape (which filters, which sort and direction, which cursors, which
+ * relations), never on its values, so each shape is parsed and planned once per connection.
  */
 export class ChannelInboxRepository {
   constructor(private readonly db: Executor) {}
@@ -150,22 +172,33 @@ export class ChannelInboxRepository {
         read: (row) => row.id,
       },
     ];
+    const reads = query.reads ?? {};
     const page = parsePageArgs(args, keys.length);
     const values: unknown[] = [];
     const filter = this.filter(organizationId, individualId, query, values);
     const filterValues = values.slice();
     const keyset = keysetText(keys, page, values, columnOf);
-    const text = `${SELECT}${query.withSubscribers ? `, ${SUBSCRIBER_LIST}` : ""} ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit}`;
+    const text = `with page as materialized (select ${PAGE_SELECT}, ${
+      reads.subscribers ? SUBSCRIBER_LIST : "null"
+    } as subscriber_list ${FROM} where ${filter}${keyset.where ? ` and ${keyset.where}` : ""} order by ${keyset.orderBy} limit ${keyset.limit})${channelRowsText(reads, keysetOrderText(keys, page, pageColumnOf))}`;
     const raw = await queryArrays(this.db, text, values);
     const rows = new Array<InboxChannel>(raw.length);
     for (let index = 0; index < raw.length; index += 1) {
-      const row = toChannel(raw[index]) as InboxChannel;
-      row.callerSubscription = toSubscription(raw[index]);
-      if (query.withSubscribers) {
+      const values = raw[index];
+      const row = toChannel(values) as InboxChannel;
+      row.callerSubscription = toSubscription(values);
+      if (reads.subscribers) {
         row.loadedSubscribers = toSubscriberFields(
           row.id,
-          raw[index][subscriberListIndex] as unknown[][],
+          values[SUBSCRIBER_LIST_AT] as unknown[][],
         );
+      }
+      if (reads.lastMessages && row.lastMessageId) {
+        if (values[LAST_MESSAGE_AT] === null) row.loadedLastMessage = null;
+        else {
+          const { message, reactions } = toLastMessage(values);
+          row.loadedLastMessage = reads.lastMessageReactions ? { message, reactions } : { message };
+        }
       }
       rows[index] = row;
     }
@@ -179,7 +212,10 @@ export class ChannelInboxRepository {
     });
   }
 
-  /** The WHERE conditions as text, their values appended to `values`. */
+  /**
+   * The WHERE conditions as text, their values appended to `values`: the organization first, so
+   * that it is `$1` in the last messages' part too.
+   */
   private filter(
     organizationId: string,
     individualId: string,

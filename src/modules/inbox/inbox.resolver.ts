@@ -6,7 +6,7 @@ import type { RequestContext } from "../../context";
 import { PageArgsType } from "../../lib/connection";
 import { ChannelConnection } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
-import { preloadInbox } from "./inbox-preload";
+import { loadInboxRelations } from "./inbox-relations";
 import { nodeFieldPaths } from "./inbox-selection";
 
 @Resolver()
@@ -25,14 +25,12 @@ export class InboxResolver {
     @Arg("sort", () => InboxSort, { nullable: true }) sort?: InboxSort,
   ) {
     const selected = nodeFieldPaths(info);
-    const connection = await services.inbox.list(
-      caller,
-      filter,
-      sort,
-      page,
-      selected.has("subscribers"),
-    );
-    await preloadInbox(loaders, connection.nodes, selected);
+    const connection = await services.inbox.list(caller, filter, sort, page, {
+      subscribers: selected.has("subscribers"),
+      lastMessages: selected.has("lastMessage"),
+      lastMessageReactions: selected.has("lastMessage.reactions"),
+    });
+    await loadInboxRelations(loaders, connection.nodes, selected);
     return connection;
   }
 }

@@ -3,6 +3,7 @@ import { BadUserInputError } from "../../lib/errors";
 import { parseId } from "../../lib/ids";
 import type { PageArgs } from "../../lib/pagination";
 import { checkMaxLength } from "../../lib/validate";
+import type { InboxReads } from "../channel/channel-inbox.repository";
 import type { ChannelService } from "../channel/channel.service";
 import { SUBSCRIPTION_TYPES } from "../channel/channel.type";
 import { SortDirection, type InboxFilter, type InboxSort } from "./inbox.input";
@@ -18,7 +19,7 @@ export class InboxService {
     filter: InboxFilter | undefined,
     sort: InboxSort | undefined,
     page: PageArgs,
-    withSubscribers = false,
+    reads: InboxReads = {},
   ) {
     checkMaxLength(filter?.text, TEXT_MAX, "filter.text");
     if (filter?.type && !(SUBSCRIPTION_TYPES as readonly string[]).includes(filter.type)) {
@@ -39,7 +40,7 @@ export class InboxService {
           : undefined,
         sort: sort?.field ?? "LAST_MESSAGE_AT",
         descending: (sort?.direction ?? SortDirection.DESC) === SortDirection.DESC,
-        withSubscribers,
+        reads,
       },
       page,
     );

@@ -18,6 +18,15 @@ import { Channel } from "../channel/channel.type";
 import { MessageFilter } from "./message.input";
 import { Message, MessageConnection } from "./message.type";
 
+/** Channel.lastMessage as a plain resolver for schema.ts (see channelFieldResolvers). */
+export const channelMessageFieldResolvers = {
+  lastMessage(channel: ChannelNode, _args: unknown, { loaders }: RequestContext) {
+    return channel.lastMessageId
+      ? loaders.message.messageById.loadValue(channel.lastMessageId)
+      : null;
+  },
+};
+
 /** The messages side of a channel. */
 @Resolver(() => Channel)
 export class ChannelMessagesResolver {
@@ -52,10 +61,8 @@ export class ChannelMessagesResolver {
   }
 
   @FieldResolver(() => Message, { nullable: true })
-  lastMessage(@Root() channel: ChannelNode, @Ctx() { loaders }: RequestContext) {
-    return channel.lastMessageId
-      ? loaders.message.messageById.loadValue(channel.lastMessageId)
-      : null;
+  lastMessage(@Root() channel: ChannelNode, @Ctx() context: RequestContext) {
+    return channelMessageFieldResolvers.lastMessage(channel, {}, context);
   }
 
   @FieldResolver(() => Message, { nullable: true, description: "The caller's bookmark." })

@@ -1,5 +1,5 @@
 import type { Caller } from "../../auth/caller";
-import type { MessageRow } from "../../db/schema";
+import type { MessageReactionRow, MessageRow } from "../../db/schema";
 import { manyByKey, oneByKey } from "../../lib/loader";
 import type { MessageService } from "./message.service";
 import type { ReactionService } from "./reaction.service";
@@ -19,25 +19,18 @@ export function createMessageLoaders(
       reactions.findByMessageIds(caller.organizationId, messageIds),
     (row) => row.messageId,
   );
+  /** Records a message read by another statement (null: not found), with its reactions if read. */
+  const primeMessage = (
+    id: string,
+    found: { message: MessageRow; reactions?: MessageReactionRow[] } | null,
+  ): void => {
+    messageById.primeValue(id, found?.message ?? null);
+    if (found?.reactions) reactionsByMessageId.primeValue(id, found.reactions);
+  };
   return {
     messageById,
     reactionsByMessageId,
-    /**
-     * Answers messageById and reactionsByMessageId for these ids with one statement instead of
-     * one each; the messages found, in no particular order.
-     */
-    async loadWithReactions(ids: readonly string[]): Promise<MessageRow[]> {
-      const found = await messages.findByIdsWithReactions(caller.organizationId, ids);
-      for (const { message, reactions: list } of found) {
-        messageById.primeValue(message.id, message);
-        reactionsByMessageId.primeValue(message.id, list);
-      }
-      if (found.length < ids.length) {
-        const seen = new Set(found.map(({ message }) => message.id));
-        for (const id of ids) if (!seen.has(id)) messageById.primeValue(id, null);
-      }
-      return found.map(({ message }) => message);
-    },
+    primeMessage,
   };
 }
 

@@ -16,7 +16,7 @@ import {
   type SQL,
 } from "drizzle-orm";
 import type { Executor } from "../../db/client";
-import { queryArrays, statementText } from "../../db/fixed-statements";
+import { statementText } from "../../db/fixed-statements";
 import {
   messageReactions,
   messages,
@@ -43,6 +43,7 @@ export interface MessageListFilter {
   authorId?: string;
 }
 
+/** A message with its reactions, as a statement that reads messages along maps them. */
 export interface MessageWithReactions {
   message: MessageRow;
   /** As findReactionsByMessageIds orders them. */
@@ -50,24 +51,59 @@ export interface MessageWithReactions {
 }
 
 const MESSAGE_COLUMNS = getTableColumns(messages);
-const toMessage = arrayRowMapper<MessageRow>(MESSAGE_COLUMNS);
-const reactionListIndex = Object.keys(MESSAGE_COLUMNS).length;
 const reactionCreatedAt = messageReactions.createdAt;
-
-/**
- * Messages by id, each with its reactions as one json array of [individualId, type, createdAt]:
- * one statement, with one text for any number of ids.
- */
-const MESSAGES_WITH_REACTIONS = statementText(sql`
-  select ${selectList(MESSAGE_COLUMNS)},
-    (select json_agg(json_build_array(${messageReactions.individualId}, ${messageReactions.type}, ${reactionCreatedAt})
+const MESSAGES = statementText(sql`${messages}`);
+const MESSAGE_SELECT = statementText(selectList(MESSAGE_COLUMNS));
+const MESSAGE_ORGANIZATION_ID = statementText(sql`${messages.organizationId}`);
+const MESSAGE_ID_OF_ROW = statementText(sql`${messages.id}`);
+const MESSAGE_REACTIONS =
+  statementText(sql`(select json_agg(json_build_array(${messageReactions.individualId}, ${messageReactions.type}, ${reactionCreatedAt})
         order by ${reactionCreatedAt}, ${messageReactions.individualId}, ${messageReactions.type})
       from ${messageReactions}
       where ${messageReactions.organizationId} = ${messages.organizationId}
-        and ${messageReactions.messageId} = ${messages.id})
-  from ${messages}
-  where ${messages.organizationId} = ${sql.placeholder("organizationId")}
-    and ${messages.id} = any(${sql.placeholder("ids")}::uuid[])`);
+        and ${messageReactions.messageId} = ${messages.id})`);
+
+/** The message id's column name in messagesOfText's rows. */
+export const MESSAGE_ID = statementText(sql`${sql.identifier(messages.id.name)}`);
+
+/** How many values a row of messagesOfText has: the message's columns, then its reactions. */
+export const MESSAGE_WITH_REACTIONS_WIDTH = Object.keys(MESSAGE_COLUMNS).length + 1;
+
+/**
+ * The messages whose ids the rows of `source` (a CTE of the same statement) hold in `idColumn`,
+ * one primary-key probe each, for a statement of another module that reads messages along (the
+ * inbox's, channel-inbox.repository.ts): the message's columns, then its reactions as one json
+ * array of [individualId, type, createdAt] in findReactionsByMessageIds' order (NULL unless
+ * `withReactions`). `organization` is the organization's parameter.
+ */
+export function messagesOfText(
+  source: string,
+  idColumn: string,
+  organization: string,
+  withReactions: boolean,
+): string {
+  return `select ${MESSAGE_SELECT}, ${withReactions ? MESSAGE_REACTIONS : "null"} as reactions
+    from ${source} inner join ${MESSAGES} on ${MESSAGE_ORGANIZATION_ID} = ${organization}
+      and ${MESSAGE_ID_OF_ROW} = ${source}.${idColumn}`;
+}
+
+/** Maps the values of messagesOfText that start at `offset` in a row read as an array. */
+export function messageWithReactionsMapper(offset: number) {
+  const toMessage = arrayRowMapper<MessageRow>(MESSAGE_COLUMNS, offset);
+  const reactionListIndex = offset + MESSAGE_WITH_REACTIONS_WIDTH - 1;
+  return (values: readonly unknown[]): MessageWithReactions => {
+    const message = toMessage(values);
+    const list = (values[reactionListIndex] as [string, ReactionTypeValue, string][]) ?? [];
+    const reactions = list.map(([individualId, type, createdAt]): MessageReactionRow => ({
+      organizationId: message.organizationId,
+      messageId: message.id,
+      individualId,
+      type,
+      createdAt: reactionCreatedAt.mapFromDriverValue(createdAt) as Date,
+    }));
+    return { message, reactions };
+  };
+}
 
 /** Seed 002 messaging-messages and their reactions. */
 export class MessageRepository {
@@ -88,27 +124,6 @@ export class MessageRepository {
       .select()
       .from(messages)
       .where(and(eq(messages.organizationId, organizationId), inArray(messages.id, [...ids])));
-  }
-
-  /** Like findByIds and findReactionsByMessageIds together, in one statement. */
-  async findByIdsWithReactions(
-    organizationId: string,
-    ids: readonly string[],
-  ): Promise<MessageWithReactions[]> {
-    if (!ids.length) return [];
-    const raw = await queryArrays(this.db, MESSAGES_WITH_REACTIONS, [organizationId, ids]);
-    return raw.map((values) => {
-      const message = toMessage(values);
-      const list = (values[reactionListIndex] as [string, ReactionTypeValue, string][]) ?? [];
-      const reactions = list.map(([individualId, type, createdAt]): MessageReactionRow => ({
-        organizationId: message.organizationId,
-        messageId: message.id,
-        individualId,
-        type,
-        createdAt: reactionCreatedAt.mapFromDriverValue(createdAt) as Date,
-      }));
-      return { message, reactions };
-    });
   }
 
   async lock(executor: Executor, organizationId: string, id: string) {

@@ -22,6 +22,46 @@ import { Message, MessageReceipts, Reaction, ReadReceipt } from "./message.type"
 import { visibleTo } from "./message.service";
 import { receiptsOf } from "./receipts";
 
+/**
+ * Message fields that resolve once per message of an inbox or channel page, as plain graphql-js
+ * resolvers for schema.ts (see channelFieldResolvers); the decorated methods below declare them.
+ */
+export const messageFieldResolvers = {
+  body(message: MessageRow): string {
+    return message.removed ? "" : message.body;
+  },
+  channel(message: MessageRow, _args: unknown, { loaders }: RequestContext) {
+    return loaders.channel.channelById.loadValue(message.channelId);
+  },
+  author(message: MessageRow, _args: unknown, { loaders }: RequestContext) {
+    return message.authorId ? loaders.individual.individualById.loadValue(message.authorId) : null;
+  },
+  acknowledged(
+    message: MessageRow,
+    _args: unknown,
+    { loaders }: RequestContext,
+  ): MaybePromise<boolean> {
+    return whenLoaded(
+      loaders.channel.callerSubscriptionByChannelId.loadValue(message.channelId),
+      (subscription) =>
+        !!subscription?.horizonMessageId && message.id <= subscription.horizonMessageId,
+    );
+  },
+  reactions(message: MessageRow, _args: unknown, { loaders }: RequestContext) {
+    return loaders.message.reactionsByMessageId.loadValue(message.id);
+  },
+  readReceipts(
+    message: MessageRow,
+    _args: unknown,
+    { loaders }: RequestContext,
+  ): MaybePromise<ReadReceipt[]> {
+    return whenLoaded(
+      loaders.channel.subscribersByChannelId.loadValue(message.channelId),
+      (subscribers) => receiptsOf(message, subscribers).read,
+    );
+  },
+};
+
 @Resolver(() => Message)
 export class MessageResolver {
   @Authorized()
@@ -107,44 +147,34 @@ export class MessageResolver {
 
   @FieldResolver(() => String, { description: "Empty once removed." })
   body(@Root() message: MessageRow): string {
-    return message.removed ? "" : message.body;
+    return messageFieldResolvers.body(message);
   }
 
   @FieldResolver(() => Channel)
-  channel(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.channel.channelById.loadValue(message.channelId);
+  channel(@Root() message: MessageRow, @Ctx() context: RequestContext) {
+    return messageFieldResolvers.channel(message, {}, context);
   }
 
   @FieldResolver(() => Individual, { nullable: true })
-  author(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return message.authorId ? loaders.individual.individualById.loadValue(message.authorId) : null;
+  author(@Root() message: MessageRow, @Ctx() context: RequestContext) {
+    return messageFieldResolvers.author(message, {}, context);
   }
 
   @FieldResolver(() => Boolean, { description: "Within the caller's read horizon." })
-  acknowledged(
-    @Root() message: MessageRow,
-    @Ctx() { loaders }: RequestContext,
-  ): MaybePromise<boolean> {
-    return whenLoaded(
-      loaders.channel.callerSubscriptionByChannelId.loadValue(message.channelId),
-      (subscription) =>
-        !!subscription?.horizonMessageId && message.id <= subscription.horizonMessageId,
-    );
+  acknowledged(@Root() message: MessageRow, @Ctx() context: RequestContext): MaybePromise<boolean> {
+    return messageFieldResolvers.acknowledged(message, {}, context);
   }
 
   @FieldResolver(() => [Reaction])
-  reactions(@Root() message: MessageRow, @Ctx() { loaders }: RequestContext) {
-    return loaders.message.reactionsByMessageId.loadValue(message.id);
+  reactions(@Root() message: MessageRow, @Ctx() context: RequestContext) {
+    return messageFieldResolvers.reactions(message, {}, context);
   }
 
   @FieldResolver(() => [ReadReceipt], { description: "The subscribers who have read it." })
   readReceipts(
     @Root() message: MessageRow,
-    @Ctx() { loaders }: RequestContext,
+    @Ctx() context: RequestContext,
   ): MaybePromise<ReadReceipt[]> {
-    return whenLoaded(
-      loaders.channel.subscribersByChannelId.loadValue(message.channelId),
-      (subscribers) => receiptsOf(message, subscribers).read,
-    );
+    return messageFieldResolvers.readReceipts(message, {}, context);
   }
 }

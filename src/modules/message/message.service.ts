@@ -7,7 +7,7 @@ import type { Connection, PageArgs } from "../../lib/pagination";
 import { checkMaxLength, checkNotBlank, checkNotNull } from "../../lib/validate";
 import type { ChannelService } from "../channel/channel.service";
 import type { MessageFilter, PostMessageInput, UpdateMessageInput } from "./message.input";
-import type { MessageRepository, MessageWithReactions } from "./message.repository";
+import type { MessageRepository } from "./message.repository";
 
 const BODY_MAX = 10_000;
 const LABEL_MAX = 64;
@@ -47,13 +47,6 @@ export class MessageService {
 
   findByIds(organizationId: string, ids: readonly string[]): Promise<MessageRow[]> {
     return this.repository.findByIds(organizationId, ids);
-  }
-
-  findByIdsWithReactions(
-    organizationId: string,
-    ids: readonly string[],
-  ): Promise<MessageWithReactions[]> {
-    return this.repository.findByIdsWithReactions(organizationId, ids);
   }
 
   /** The message, NOT_FOUND when missing, another organization's or someone else's draft. */

@@ -1,0 +1,35 @@
+import type { Loaders } from "../../context";
+import type { InboxChannel } from "../channel/channel-inbox.repository";
+
+/**
+ * Hands the relations the query selects on the inbox's channels to the loaders their fields use,
+ * before those fields resolve: the subscribers and last messages (with their reactions) came with
+ * the channels (InboxReads), the individuals of both follow in one batch. Every field then finds
+ * its value loaded and answers synchronously. As with loadMany, a batch that fails here leaves
+ * its fields to load, and report the error, for themselves.
+ */
+export async function loadInboxRelations(
+  loaders: Loaders,
+  channels: InboxChannel[],
+  selected: Set<string>,
+): Promise<void> {
+  const withSubscribers = selected.has("subscribers.individual");
+  const withAuthors = selected.has("lastMessage.author");
+  // Distinct: the same few individuals subscribe to many channels.
+  const individualIds = new Set<string>();
+  for (const channel of channels) {
+    const subscribers = channel.loadedSubscribers;
+    if (subscribers) {
+      loaders.channel.subscribersByChannelId.primeValue(channel.id, subscribers);
+      if (withSubscribers) for (const row of subscribers) individualIds.add(row.individualId);
+    }
+    const last = channel.loadedLastMessage;
+    if (last !== undefined && channel.lastMessageId) {
+      loaders.message.primeMessage(channel.lastMessageId, last);
+      if (withAuthors && last?.message.authorId) individualIds.add(last.message.authorId);
+    }
+  }
+  if (individualIds.size > 0) {
+    await loaders.individual.individualById.preload(individualIds).catch(() => undefined);
+  }
+}
