@@ -37,7 +37,12 @@ export async function startExtraInstances(env: Record<string, string>): Promise<
   const urls: string[] = [];
   for (let index = 1; index < INSTANCES; index += 1) {
     const child = fork(new URL("./app-process.ts", import.meta.url), {
-      execArgv: ["--import", "tsx"],
+      // The V8 flags the benchmark runs with (package.json), which `npm start` gives the server.
+      execArgv: [
+        "--import",
+        "tsx",
+        ...process.execArgv.filter((flag) => flag.startsWith("--max-")),
+      ],
       env: { ...process.env, BENCH_APP_ENV: JSON.stringify(env) },
     });
     children.push(child);
