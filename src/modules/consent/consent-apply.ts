@@ -72,18 +72,6 @@ function idempotencyKey(change: ConsentChange, attribute: NormalizedAttribute): 
     : null;
 }
 
-/**
- * Applies consent changes (CONSENT.md): each preference changes only together with its ledger
- * row; repeats (same message id + event + value) change nothing; and a late event older than the
- * channel's latest decision is recorded without overriding it.
- *
- * A batch of changes costs the same few statements as one: read the values' preferences and
- * what the ledger holds for them, settle the changes in memory one after another (exactly as
- * separate transactions would, in that order), then append every event with its preference
- * writes in one statement. That statement writes only if the preferences it read are unchanged,
- * so outside a transaction the batch needs no locks held between statements (`lock: false`);
- * inside one, `lock: true` locks them as they are read and the write always goes through.
- */
 /** A batch ready to settle, and what its write needs to know of how it started. */
 interface OpenedBatch {
   batch: LedgerBatch;
@@ -93,6 +81,19 @@ interface OpenedBatch {
   switchRead: { query: SQL; expected: boolean } | null;
 }
 
+/**
+ * Applies consent changes (CONSENT.md): each preference changes only together with its ledger
+ * row; repeats (same message id + event + value) change nothing; and a late event older than the
+ * channel's latest decision is recorded without overriding it.
+ *
+ * A batch of changes costs the same few statements as one: read the values' preferences and
+ * what the ledger holds for them (or start from what this instance remembers it wrote last),
+ * settle the changes in memory one after another (exactly as separate transactions would, in
+ * that order), then append every event with its preference writes in one statement. That
+ * statement writes only if the preferences it read are unchanged, so outside a transaction the
+ * batch needs no locks held between statements (`lock: false`); inside one, `lock: true` locks
+ * them as they are read and the write always goes through.
+ */
 export class ConsentLedger {
   private readonly remembered = new ConsentStateCache();
   /** Other modules' parts of the ledger's statements: fixed, bound to each batch's values. */
@@ -181,10 +182,7 @@ export class ConsentLedger {
           executor,
           organizationId,
           { contacts, pairs, keys, lock },
-          {
-            switchQuery,
-            withPending,
-          },
+          { switchQuery, withPending },
         );
     const batch = new LedgerBatch({
       now: new Date(),

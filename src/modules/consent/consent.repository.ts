@@ -168,10 +168,10 @@ export class ConsentRepository {
 
   /**
    * What the ledger says about a batch's values, read after their preferences or together with
-   * them (`alongside`; ConsentLedger.openBatch says why): which idempotency keys it already holds, when each value's channel was last
-   * decided (the latest effective time of an OPT_OUT, OPT_IN or CREATED event), and, when asked,
-   * the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query answering
-   * `double_opt_in`), all in one statement.
+   * them (`alongside`; ConsentLedger.readStart says why): which idempotency keys it already
+   * holds, when each value's channel was last decided (the latest effective time of an OPT_OUT,
+   * OPT_IN or CREATED event), and, when asked, the pending opt-ins and the double opt-in switch
+   * (`doubleOptIn`, a query answering `double_opt_in`), all in one statement.
    */
   async findLedgerState(
     executor: Executor,
@@ -222,8 +222,9 @@ export class ConsentRepository {
    * opt-in changes (CONSENT.md: a preference changes only together with its event), provided
    * the state the batch was settled against still holds: its preferences unchanged and, when it
    * read it, the double opt-in switch the same. Answers the version (xmin) every row it wrote
-   * now has, or null, having written nothing, when that state no longer holds. A repeat's idempotency key or a new value recorded meanwhile by another
-   * transaction fails the statement with a unique violation.
+   * now has, or null, having written nothing, when that state no longer holds. A repeat's
+   * idempotency key or a new value recorded meanwhile by another transaction fails the statement
+   * with a unique violation.
    */
   async appendBatch(
     executor: Executor,
