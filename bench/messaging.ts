@@ -23,6 +23,13 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 /** A path prefix: writes a CPU profile of each timed scenario (`<prefix>.0.cpuprofile`, …). */
 const PROFILE = process.env.BENCH_PROFILE;
 const serverUrl = process.env.BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+/** `inbox` or `channel`: that scenario alone. */
+const ONLY = process.env.BENCH_ONLY;
+/**
+ * A database name: seeded on the first run and kept, reused (not seeded again) by later runs with
+ * the same name, for trying changes to the read paths quickly. Without it the database is dropped.
+ */
+const KEEP = process.env.BENCH_KEEP_DATABASE;
 
 const INBOX = `query { inbox(first: 50) { nodes { id name subscribers { individual { firstName } }
   lastMessage { body author { firstName } reactions { type } } unreadCount } } }`;
@@ -59,11 +66,31 @@ async function countStatements(url: string, token: string, request: LoadRequest)
   return body.extensions?.sqlStatements;
 }
 
+/** The kept database's organization, caller and channels, when it was seeded before. */
+async function keptSeed(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const caller = await client.query<{ id: string; organization_id: string }>(
+      `select id, organization_id from individuals where first_name = 'Caller'`,
+    );
+    if (caller.rows.length !== 1) return undefined;
+    const channels = await client.query<{ id: string }>(`select id from channels order by id`);
+    return {
+      organizationId: caller.rows[0].organization_id,
+      seed: { callerId: caller.rows[0].id, channelIds: channels.rows.map((row) => row.id) },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 async function main(): Promise<void> {
-  const name = `switchboard_bench_messaging_${randomBytes(4).toString("hex")}`;
+  const name = KEEP ?? `switchboard_bench_messaging_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  const exists = await admin.query(`select 1 from pg_database where datname = $1`, [name]);
+  if (exists.rowCount === 0) await admin.query(`create database ${name}`);
   const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString();
   const secret = randomBytes(32).toString("hex");
   const app = await start(databaseUrl, secret, false);
@@ -73,30 +100,44 @@ async function main(): Promise<void> {
   const urls = [app.server.url, ...others.urls];
   let counting: App | undefined;
   try {
-    const organization = await app.services.organizations.create({
-      name: "Bench",
-      defaultRegion: "US",
-    });
     const seedStarted = performance.now();
-    const seed = await seedMessaging(app.database.db, organization.id, {
-      channels: CHANNELS,
-      subscribersPerChannel: 10,
-      messagesPerChannel: 100,
-    });
-    await app.database.pool!.query("analyze");
+    const { organizationId, seed } = (KEEP && (await keptSeed(databaseUrl))) || {
+      organizationId: "",
+      seed: undefined,
+    };
+    let organization = { id: organizationId };
+    let seeded = seed;
+    if (!seeded) {
+      organization = await app.services.organizations.create({
+        name: "Bench",
+        defaultRegion: "US",
+      });
+      seeded = await seedMessaging(app.database.db, organization.id, {
+        channels: CHANNELS,
+        subscribersPerChannel: 10,
+        messagesPerChannel: 100,
+      });
+      await app.database.pool!.query("analyze");
+    }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const token = await signToken(
       secret,
-      { individualId: seed.callerId, organizationId: organization.id, roles: ["agent"] },
+      { individualId: seeded.callerId, organizationId: organization.id, roles: ["agent"] },
       "1h",
     );
-    const scenarios: [string, LoadRequest[]][] = [
-      ["inbox(first: 50)", [{ query: INBOX, variables: {} }]],
+    const channelIds = seeded.channelIds;
+    const scenarios = (
       [
-        "channel page (50 messages, reactions, receipts)",
-        seed.channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
-      ],
-    ];
+        ["inbox", "inbox(first: 50)", [{ query: INBOX, variables: {} }]],
+        [
+          "channel",
+          "channel page (50 messages, reactions, receipts)",
+          channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
+        ],
+      ] satisfies [string, string, LoadRequest[]][]
+    )
+      .filter(([key]) => !ONLY || key === ONLY)
+      .map(([, label, requests]): [string, LoadRequest[]] => [label, requests]);
     const results: { scenario: string; [figure: string]: unknown }[] = [];
     for (const [label, requests] of scenarios) {
       await runLoadFor(urls, token, requests, CLIENTS, 2);
@@ -154,7 +195,7 @@ async function main(): Promise<void> {
     await counting?.stop();
     await others.stop();
     await app.stop();
-    await admin.query(`drop database if exists ${name} with (force)`);
+    if (!KEEP) await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }
