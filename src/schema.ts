@@ -104,7 +104,6 @@ function referenceResolvers() {
 const plainResolvers = {
   Channel: { ...channelFieldResolvers, ...channelMessageFieldResolvers },
   Message: messageFieldResolvers,
-  Subscriber: { individual: individualOf },
   Reaction: { individual: individualOf },
   ReadReceipt: { individual: individualOf },
 };

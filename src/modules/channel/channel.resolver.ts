@@ -5,16 +5,19 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Int,
   Mutation,
   Query,
   Resolver,
   Root,
 } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import type { ChannelRow, ChannelSubscriberRow, IndividualRow } from "../../db/schema";
+import { selectsField } from "../../graphql/selection";
 import { PageArgsType } from "../../lib/connection";
 import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
@@ -34,6 +37,39 @@ export function callerSubscription(
   return loaders.channel.callerSubscriptionByChannelId.loadValue(channel.id);
 }
 
+/** A subscriber as Subscriber's fields read it, its individual on it. */
+export type SubscriberNode = Pick<
+  SubscriberFieldsRow,
+  "individualId" | "admin" | "pinned" | "autoSignUp" | "notify"
+> & { individual: IndividualRow | null };
+
+/**
+ * The channel's subscribers with their individuals, read for all of them at once (synchronously
+ * when the inbox preloaded them). Subscriber.individual is then a property, which graphql-jit
+ * reads inline: a resolver per subscriber cost it two closures, a resolve info and a path each,
+ * 500 times an inbox page (a fifth of the page's allocations).
+ */
+function withIndividuals(
+  rows: SubscriberFieldsRow[],
+  loaders: RequestContext["loaders"],
+): MaybePromise<SubscriberNode[]> {
+  const individuals = rows.map((row) =>
+    loaders.individual.individualById.loadValue(row.individualId),
+  );
+  const nodes = (loaded: (IndividualRow | null)[]) =>
+    rows.map(({ individualId, admin, pinned, autoSignUp, notify }, index) => ({
+      individualId,
+      admin,
+      pinned,
+      autoSignUp,
+      notify,
+      individual: loaded[index],
+    }));
+  return individuals.some((individual) => individual instanceof Promise)
+    ? Promise.all(individuals).then(nodes)
+    : nodes(individuals as (IndividualRow | null)[]);
+}
+
 /**
  * Channel fields that resolve once per channel of an inbox page, as plain graphql-js resolvers
  * that schema.ts puts in place of type-graphql's wrapper, which on every call copies the row into
@@ -45,8 +81,13 @@ export const channelFieldResolvers = {
     channel: ChannelNode,
     _args: unknown,
     { loaders }: RequestContext,
-  ): MaybePromise<SubscriberFieldsRow[]> {
-    return loaders.channel.subscribersByChannelId.loadValue(channel.id);
+    info: GraphQLResolveInfo,
+  ): MaybePromise<SubscriberFieldsRow[] | SubscriberNode[]> {
+    const subscribers = loaders.channel.subscribersByChannelId.loadValue(channel.id);
+    if (!selectsField(info, "individual")) return subscribers;
+    return subscribers instanceof Promise
+      ? subscribers.then((rows) => withIndividuals(rows, loaders))
+      : withIndividuals(subscribers, loaders);
   },
   unreadCount(channel: ChannelNode, _args: unknown, { loaders }: RequestContext) {
     return whenLoaded(
@@ -129,8 +170,12 @@ export class ChannelResolver {
   }
 
   @FieldResolver(() => [Subscriber])
-  subscribers(@Root() channel: ChannelNode, @Ctx() context: RequestContext) {
-    return channelFieldResolvers.subscribers(channel, {}, context);
+  subscribers(
+    @Root() channel: ChannelNode,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return channelFieldResolvers.subscribers(channel, {}, context, info);
   }
 
   @FieldResolver(() => Individual, { nullable: true })

@@ -81,7 +81,7 @@ export class Subscriber {
   @Field(() => Boolean, { description: "Wants notifications of new messages." })
   notify!: boolean;
 
-  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  /** Not on the row: Channel.subscribers puts it on each subscriber (channel.resolver.ts). */
   @Field(() => Individual)
   individual?: Individual;
 }

@@ -7,7 +7,7 @@ import { PageArgsType } from "../../lib/connection";
 import { ChannelConnection } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
 import { loadInboxRelations } from "./inbox-relations";
-import { nodeFieldPaths } from "./inbox-selection";
+import { nodeFieldPaths } from "../../graphql/selection";
 
 @Resolver()
 export class InboxResolver {

@@ -3,7 +3,7 @@ import type { IndividualRow } from "../../db/schema";
 import type { MaybePromise } from "../../lib/loader";
 
 /**
- * `individual` on the rows that name one by `individualId` (Subscriber, Reaction, ReadReceipt), as
+ * `individual` on the rows that name one by `individualId` (Reaction, ReadReceipt), as
  * a plain graphql-js resolver that schema.ts adds to those types. These fields resolve hundreds of
  * times per inbox or channel page, and type-graphql's resolver wrapper (a sorted copy of the
  * parameter list, the middleware chain) allocated a sixth of the inbox's memory for them.
