@@ -15,15 +15,22 @@ function visitFields(
   }
 }
 
-/** Whether the field being resolved selects `name` among its own fields. */
-export function selectsField(info: GraphQLResolveInfo, name: string): boolean {
-  let found = false;
-  for (const field of info.fieldNodes) {
-    visitFields(info, field.selectionSet, (selected) => {
-      found ||= selected === name;
-    });
+const selectedByNodes = new WeakMap<GraphQLResolveInfo["fieldNodes"], ReadonlySet<string>>();
+
+/**
+ * The names of the fields the field being resolved selects of its value, worked out once per
+ * place in the document (its field nodes are the same objects every time it resolves).
+ */
+export function selectedFields(info: GraphQLResolveInfo): ReadonlySet<string> {
+  let selected = selectedByNodes.get(info.fieldNodes);
+  if (!selected) {
+    const names = new Set<string>();
+    for (const field of info.fieldNodes) {
+      visitFields(info, field.selectionSet, (name) => names.add(name));
+    }
+    selectedByNodes.set(info.fieldNodes, (selected = names));
   }
-  return found;
+  return selected;
 }
 
 /**

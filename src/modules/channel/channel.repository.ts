@@ -76,8 +76,11 @@ export class ChannelRepository {
     subscribers: NewChannelSubscriberRow[],
   ): Promise<ChannelRow> {
     const [created] = await executor.insert(channels).values(channel).returning();
+    if (subscribers.length === 0) return created;
     await this.insertSubscribers(executor, subscribers);
-    return created;
+    // Read again: the subscribers' insert filled in its subscriber_ids.
+    const [withSubscribers] = await this.findByIds(created.organizationId, [created.id], executor);
+    return withSubscribers;
   }
 
   findByIds(

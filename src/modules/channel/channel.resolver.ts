@@ -17,14 +17,14 @@ import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import type { ChannelRow, ChannelSubscriberRow, IndividualRow } from "../../db/schema";
-import { selectsField } from "../../graphql/selection";
+import { selectedFields } from "../../graphql/selection";
 import { PageArgsType } from "../../lib/connection";
 import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
 import { Individual, IndividualGroup } from "../individual/individual.type";
 import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
 import type { SubscriberFieldsRow } from "./channel.repository";
-import { Channel, ChannelConnection, Subscriber } from "./channel.type";
+import { Channel, ChannelConnection, Subscriber, subscriberIdsSuffice } from "./channel.type";
 
 /** A channel row, with the caller's subscription when the query already joined it (inbox). */
 export type ChannelNode = ChannelRow & { callerSubscription?: ChannelSubscriberRow | null };
@@ -37,38 +37,48 @@ export function callerSubscription(
   return loaders.channel.callerSubscriptionByChannelId.loadValue(channel.id);
 }
 
-/** A subscriber as Subscriber's fields read it, its individual on it. */
-export type SubscriberNode = Pick<
-  SubscriberFieldsRow,
-  "individualId" | "admin" | "pinned" | "autoSignUp" | "notify"
-> & { individual: IndividualRow | null };
+/**
+ * A subscriber as Subscriber's fields read it, its individual on it; from the channel's
+ * subscriber_ids alone (no flags) when the query selects nothing else of it.
+ */
+export type SubscriberNode = Partial<
+  Pick<SubscriberFieldsRow, "admin" | "pinned" | "autoSignUp" | "notify">
+> & { individualId: string; individual: IndividualRow | null };
 
 /**
- * The channel's subscribers with their individuals, read for all of them at once (synchronously
+ * Subscriber nodes for `rows`, with their individuals read for all of them at once (synchronously
  * when the inbox preloaded them). Subscriber.individual is then a property, which graphql-jit
  * reads inline: a resolver per subscriber cost it two closures, a resolve info and a path each,
  * 500 times an inbox page (a fifth of the page's allocations).
  */
-function withIndividuals(
-  rows: SubscriberFieldsRow[],
+function withIndividuals<Row extends { individualId: string }>(
+  rows: readonly Row[],
   loaders: RequestContext["loaders"],
-): MaybePromise<SubscriberNode[]> {
+): MaybePromise<(Row & SubscriberNode)[]> {
   const individuals = rows.map((row) =>
     loaders.individual.individualById.loadValue(row.individualId),
   );
   const nodes = (loaded: (IndividualRow | null)[]) =>
-    rows.map(({ individualId, admin, pinned, autoSignUp, notify }, index) => ({
-      individualId,
-      admin,
-      pinned,
-      autoSignUp,
-      notify,
-      individual: loaded[index],
-    }));
+    rows.map((row, index) => ({ ...row, individual: loaded[index] }));
   return individuals.some((individual) => individual instanceof Promise)
     ? Promise.all(individuals).then(nodes)
     : nodes(individuals as (IndividualRow | null)[]);
 }
+
+/** The subscribers' flags, as Subscriber reads them: a subscriber list's rows hold more. */
+const subscriberFlags = ({
+  individualId,
+  admin,
+  pinned,
+  autoSignUp,
+  notify,
+}: SubscriberFieldsRow) => ({
+  individualId,
+  admin,
+  pinned,
+  autoSignUp,
+  notify,
+});
 
 /**
  * Channel fields that resolve once per channel of an inbox page, as plain graphql-js resolvers
@@ -83,11 +93,18 @@ export const channelFieldResolvers = {
     { loaders }: RequestContext,
     info: GraphQLResolveInfo,
   ): MaybePromise<SubscriberFieldsRow[] | SubscriberNode[]> {
+    const fields = selectedFields(info);
+    if (subscriberIdsSuffice(fields) && channel.subscriberIds) {
+      return withIndividuals(
+        channel.subscriberIds.map((individualId) => ({ individualId })),
+        loaders,
+      );
+    }
     const subscribers = loaders.channel.subscribersByChannelId.loadValue(channel.id);
-    if (!selectsField(info, "individual")) return subscribers;
-    return subscribers instanceof Promise
-      ? subscribers.then((rows) => withIndividuals(rows, loaders))
-      : withIndividuals(subscribers, loaders);
+    if (!fields.has("individual")) return subscribers;
+    const nodes = (rows: SubscriberFieldsRow[]) =>
+      withIndividuals(rows.map(subscriberFlags), loaders);
+    return subscribers instanceof Promise ? subscribers.then(nodes) : nodes(subscribers);
   },
   unreadCount(channel: ChannelNode, _args: unknown, { loaders }: RequestContext) {
     return whenLoaded(

@@ -85,3 +85,16 @@ export class Subscriber {
   @Field(() => Individual)
   individual?: Individual;
 }
+
+/**
+ * Whether a `subscribers` selection (the fields it selects of each subscriber) is answered from the
+ * channel's subscriber_ids: it reads the individual and nothing else.
+ */
+export const subscriberIdsSuffice = (fields: Iterable<string>) => {
+  let individual = false;
+  for (const name of fields) {
+    if (name === "individual") individual = true;
+    else if (name !== "__typename") return false;
+  }
+  return individual;
+};

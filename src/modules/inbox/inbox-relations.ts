@@ -3,8 +3,9 @@ import type { InboxChannel } from "../channel/channel-inbox.repository";
 
 /**
  * Hands the relations the query selects on the inbox's channels to the loaders their fields use,
- * before those fields resolve: the subscribers and last messages (with their reactions) came with
- * the channels (InboxReads), the individuals of both follow in one batch. Every field then finds
+ * before those fields resolve: the subscribers (or only their ids, on the channel row) and last
+ * messages (with their reactions) came with the channels (InboxReads), the individuals of both
+ * follow in one batch. Every field then finds
  * its value loaded and answers synchronously. As with loadMany, a batch that fails here leaves
  * its fields to load, and report the error, for themselves.
  */
@@ -22,6 +23,8 @@ export async function loadInboxRelations(
     if (subscribers) {
       loaders.channel.subscribersByChannelId.primeValue(channel.id, subscribers);
       if (withSubscribers) for (const row of subscribers) individualIds.add(row.individualId);
+    } else if (withSubscribers) {
+      for (const individualId of channel.subscriberIds) individualIds.add(individualId);
     }
     const last = channel.loadedLastMessage;
     if (last !== undefined && channel.lastMessageId) {

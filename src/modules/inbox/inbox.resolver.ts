@@ -4,7 +4,7 @@ import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
 import { PageArgsType } from "../../lib/connection";
-import { ChannelConnection } from "../channel/channel.type";
+import { ChannelConnection, subscriberIdsSuffice } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
 import { loadInboxRelations } from "./inbox-relations";
 import { nodeFieldPaths } from "../../graphql/selection";
@@ -25,8 +25,12 @@ export class InboxResolver {
     @Arg("sort", () => InboxSort, { nullable: true }) sort?: InboxSort,
   ) {
     const selected = nodeFieldPaths(info);
+    const subscriberFields = [...selected]
+      .filter((path) => path.startsWith("subscribers."))
+      .map((path) => path.slice("subscribers.".length));
     const connection = await services.inbox.list(caller, filter, sort, page, {
-      subscribers: selected.has("subscribers"),
+      // Channel.subscribers answers from the channel's subscriber_ids when they suffice.
+      subscribers: selected.has("subscribers") && !subscriberIdsSuffice(subscriberFields),
       lastMessages: selected.has("lastMessage"),
       lastMessageReactions: selected.has("lastMessage.reactions"),
     });
