@@ -6,6 +6,7 @@ import {
   channelSubscribers,
   channels,
   type ChannelRow,
+  type IndividualRow,
   type ChannelSubscriberRow,
   type MessageReactionRow,
   type MessageRow,
@@ -20,7 +21,9 @@ import {
   type SortKey,
 } from "../../lib/pagination";
 import { arrayRowMapper } from "../../lib/raw-rows";
+import { individualsFromJson, individualsJsonText } from "../individual/individual.repository";
 import {
+  MESSAGE_AUTHOR_ID,
   MESSAGE_ID,
   MESSAGE_WITH_REACTIONS_WIDTH,
   messagesOfText,
@@ -51,6 +54,10 @@ export interface InboxReads {
   lastMessages?: boolean;
   /** Their reactions. */
   lastMessageReactions?: boolean;
+  /** The individuals of the channels' subscribers (by channels.subscriber_ids). */
+  subscriberIndividuals?: boolean;
+  /** The last messages' authors (with lastMessages). */
+  lastMessageAuthors?: boolean;
 }
 
 export type InboxChannel = ChannelRow & {
@@ -62,6 +69,11 @@ export type InboxChannel = ChannelRow & {
    * with its reactions when InboxReads.lastMessageReactions.
    */
   loadedLastMessage?: { message: MessageRow; reactions?: MessageReactionRow[] } | null;
+  /**
+   * With InboxReads.subscriberIndividuals or lastMessageAuthors, on one row of the page (any):
+   * every individual those name.
+   */
+  loadedIndividuals?: IndividualRow[];
 };
 
 const dateKey = (column: PgColumn, read: (row: InboxChannel) => Date) => ({
@@ -91,13 +103,14 @@ const SUBSCRIPTION_COLUMNS = getTableColumns(channelSubscribers);
 const PAGE_COLUMNS = [...Object.values(CHANNEL_COLUMNS), ...Object.values(SUBSCRIPTION_COLUMNS)];
 
 /**
- * The statement's rows, read as arrays: PAGE_COLUMNS, the subscriber list, then the last message
- * with its reactions; those InboxReads leaves out are NULL.
+ * The statement's rows, read as arrays: PAGE_COLUMNS, the subscriber list, the last message with
+ * its reactions, then the individuals (on one row); those InboxReads leaves out are NULL.
  */
 const CHANNEL_AT = 0;
 const SUBSCRIPTION_AT = CHANNEL_AT + Object.keys(CHANNEL_COLUMNS).length;
 const SUBSCRIBER_LIST_AT = SUBSCRIPTION_AT + Object.keys(SUBSCRIPTION_COLUMNS).length;
 const LAST_MESSAGE_AT = SUBSCRIBER_LIST_AT + 1;
+const INDIVIDUALS_AT = LAST_MESSAGE_AT + MESSAGE_WITH_REACTIONS_WIDTH;
 
 const toChannel = arrayRowMapper<ChannelRow>(CHANNEL_COLUMNS, CHANNEL_AT);
 const toSubscription = arrayRowMapper<ChannelSubscriberRow>(SUBSCRIPTION_COLUMNS, SUBSCRIPTION_AT);
@@ -129,20 +142,38 @@ const FROM = statementText(sql`from ${channelSubscribers} inner join ${channels}
   and ${channels.id} = ${channelSubscribers.channelId}`);
 
 const LAST_MESSAGE_ID = pageColumnOf(channels.lastMessageId);
+const SUBSCRIBER_IDS = pageColumnOf(channels.subscriberIds);
 const PAGE_VALUES = PAGE_COLUMNS.map((column) => `page.${pageColumnOf(column)}`).join(", ");
 
 /**
+ * The individuals `reads` asks for as one json value on one row of the page (which row does not
+ * matter; `row_number() over ()` numbers them before the final sort), read once: the subquery
+ * names only the CTEs, so Postgres runs it once for the statement.
+ */
+function individualsText(reads: InboxReads): string {
+  const ids: string[] = [];
+  if (reads.subscriberIndividuals) ids.push(`select unnest(page.${SUBSCRIBER_IDS}) from page`);
+  if (reads.lastMessageAuthors && reads.lastMessages) {
+    ids.push(`select last_message.${MESSAGE_AUTHOR_ID} from last_message`);
+  }
+  if (ids.length === 0) return "null";
+  return `case when row_number() over () = 1 then ${individualsJsonText(ids.join(" union all "), "$1")} end`;
+}
+
+/**
  * The statement after the page's CTE (`page`): each channel with its last message when `reads`
- * asks for them, NULLs else, in the page's order. `$1` is the organization (filter's first value).
+ * asks for them, NULLs else, and the individuals, in the page's order. `$1` is the organization
+ * (filter's first value).
  */
 function channelRowsText(reads: InboxReads, orderBy: string): string {
+  const individuals = individualsText(reads);
   if (!reads.lastMessages) {
     const nulls = Array.from({ length: MESSAGE_WITH_REACTIONS_WIDTH }, () => "null").join(", ");
-    return ` select ${PAGE_VALUES}, page.subscriber_list, ${nulls} from page order by ${orderBy}`;
+    return ` select ${PAGE_VALUES}, page.subscriber_list, ${nulls}, ${individuals} from page order by ${orderBy}`;
   }
   const lastMessages = messagesOfText("page", LAST_MESSAGE_ID, "$1", !!reads.lastMessageReactions);
   return `, last_message as materialized (${lastMessages})
-  select ${PAGE_VALUES}, page.subscriber_list, last_message.*
+  select ${PAGE_VALUES}, page.subscriber_list, last_message.*, ${individuals}
     from page left join last_message on last_message.${MESSAGE_ID} = page.${LAST_MESSAGE_ID}
     order by ${orderBy}`;
 }
@@ -199,6 +230,9 @@ export class ChannelInboxRepository {
           const { message, reactions } = toLastMessage(values);
           row.loadedLastMessage = reads.lastMessageReactions ? { message, reactions } : { message };
         }
+      }
+      if (values[INDIVIDUALS_AT] !== null) {
+        row.loadedIndividuals = individualsFromJson(values[INDIVIDUALS_AT] as unknown[][]);
       }
       rows[index] = row;
     }

@@ -4,8 +4,8 @@ import type { InboxChannel } from "../channel/channel-inbox.repository";
 /**
  * Hands the relations the query selects on the inbox's channels to the loaders their fields use,
  * before those fields resolve: the subscribers (or only their ids, on the channel row) and last
- * messages (with their reactions) came with the channels (InboxReads), the individuals of both
- * follow in one batch. Every field then finds
+ * messages (with their reactions) came with the channels (InboxReads), and so did the
+ * individuals of both (else they follow in one batch). Every field then finds
  * its value loaded and answers synchronously. As with loadMany, a batch that fails here leaves
  * its fields to load, and report the error, for themselves.
  */
@@ -32,7 +32,13 @@ export async function loadInboxRelations(
       if (withAuthors && last?.message.authorId) individualIds.add(last.message.authorId);
     }
   }
-  if (individualIds.size > 0) {
+  const read = channels.find((channel) => channel.loadedIndividuals)?.loadedIndividuals;
+  if (read) {
+    const individuals = loaders.individual.individualById;
+    for (const individual of read) individuals.primeValue(individual.id, individual);
+    // The statement read every one there is: the rest are not found.
+    for (const id of individualIds) individuals.primeValue(id, null);
+  } else if (individualIds.size > 0) {
     await loaders.individual.individualById.preload(individualIds).catch(() => undefined);
   }
 }

@@ -33,6 +33,8 @@ export class InboxResolver {
       subscribers: selected.has("subscribers") && !subscriberIdsSuffice(subscriberFields),
       lastMessages: selected.has("lastMessage"),
       lastMessageReactions: selected.has("lastMessage.reactions"),
+      subscriberIndividuals: selected.has("subscribers.individual"),
+      lastMessageAuthors: selected.has("lastMessage.author"),
     });
     await loadInboxRelations(loaders, connection.nodes, selected);
     return connection;

@@ -25,6 +25,27 @@ const INDIVIDUALS_BY_IDS = statementText(sql`
   where ${individuals.organizationId} = ${sql.placeholder("organizationId")}
     and ${individuals.id} = any(${sql.placeholder("ids")}::uuid[])`);
 
+const INDIVIDUALS_TABLE = statementText(sql`${individuals}`);
+const INDIVIDUAL_VALUES = statementText(selectList(INDIVIDUAL_COLUMNS));
+const INDIVIDUAL_ORGANIZATION_ID = statementText(sql`${individuals.organizationId}`);
+const INDIVIDUAL_ID = statementText(sql`${individuals.id}`);
+
+/**
+ * The individuals whose ids `ids` selects (a subquery's text), as one json array of their columns'
+ * values in INDIVIDUAL_COLUMNS order (`[]` for none), for a statement of another module that reads
+ * them along (the inbox's, channel-inbox.repository.ts). `organization` is the organization's
+ * parameter. individualsFromJson maps it.
+ */
+export function individualsJsonText(ids: string, organization: string): string {
+  return `(select coalesce(json_agg(json_build_array(${INDIVIDUAL_VALUES})), '[]') from ${INDIVIDUALS_TABLE}
+    where ${INDIVIDUAL_ORGANIZATION_ID} = ${organization} and ${INDIVIDUAL_ID} in (${ids}))`;
+}
+
+/** The rows of an individualsJsonText value (json renders timestamps in ISO 8601, as Date reads them). */
+export function individualsFromJson(list: unknown[][]): IndividualRow[] {
+  return list.map(toIndividual);
+}
+
 /** Seed 002 individuals. */
 export class IndividualRepository {
   constructor(private readonly db: Executor) {}

@@ -65,6 +65,8 @@ const MESSAGE_REACTIONS =
 
 /** The message id's column name in messagesOfText's rows. */
 export const MESSAGE_ID = statementText(sql`${sql.identifier(messages.id.name)}`);
+/** The author's column name in messagesOfText's rows. */
+export const MESSAGE_AUTHOR_ID = statementText(sql`${sql.identifier(messages.authorId.name)}`);
 
 /** How many values a row of messagesOfText has: the message's columns, then its reactions. */
 export const MESSAGE_WITH_REACTIONS_WIDTH = Object.keys(MESSAGE_COLUMNS).length + 1;
