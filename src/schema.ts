@@ -14,6 +14,7 @@ import { ChannelResolver, channelFieldResolvers } from "./modules/channel/channe
 import { ContactPreferenceResolver } from "./modules/contact-preference/contact-preference.resolver";
 import {
   ConsentResolver,
+  consentMutationResolvers,
   ContactPreferenceEventsResolver,
 } from "./modules/consent/consent.resolver";
 import {
@@ -102,6 +103,7 @@ function referenceResolvers() {
 
 /** Fields resolved hundreds of times a request, kept off type-graphql's resolver wrapper. */
 const plainResolvers = {
+  Mutation: consentMutationResolvers,
   Channel: { ...channelFieldResolvers, ...channelMessageFieldResolvers },
   Message: messageFieldResolvers,
   Reaction: { individual: individualOf },
