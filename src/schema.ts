@@ -33,7 +33,6 @@ import {
 import { MessageResolver, messageFieldResolvers } from "./modules/message/message.resolver";
 import { visibleTo } from "./modules/message/message.service";
 import { ReactionResolver } from "./modules/message/reaction.resolver";
-import { individualOf } from "./modules/individual/individual.relation";
 import { OrganizationResolver } from "./modules/organization/organization.resolver";
 import { TextAccountResolver, TextNumberResolver } from "./modules/text/text-account.resolver";
 import { TextResolver } from "./modules/text/text.resolver";
@@ -106,8 +105,6 @@ const plainResolvers = {
   Mutation: consentMutationResolvers,
   Channel: { ...channelFieldResolvers, ...channelMessageFieldResolvers },
   Message: messageFieldResolvers,
-  Reaction: { individual: individualOf },
-  ReadReceipt: { individual: individualOf },
 };
 
 /** The Federation 2 subgraph schema: type-graphql builds the types, @apollo/subgraph adds _service/_entities. */

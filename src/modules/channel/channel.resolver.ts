@@ -21,6 +21,7 @@ import { selectedFields } from "../../graphql/selection";
 import { PageArgsType } from "../../lib/connection";
 import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
+import { withIndividuals } from "../individual/individual.relation";
 import { Individual, IndividualGroup } from "../individual/individual.type";
 import { ChannelFilter, CreateChannelInput, UpdateChannelInput } from "./channel.input";
 import type { SubscriberFieldsRow } from "./channel.repository";
@@ -44,26 +45,6 @@ export function callerSubscription(
 export type SubscriberNode = Partial<
   Pick<SubscriberFieldsRow, "admin" | "pinned" | "autoSignUp" | "notify">
 > & { individualId: string; individual: IndividualRow | null };
-
-/**
- * Puts each subscriber's individual on it, read for all of them at once (synchronously when the
- * inbox preloaded them). Subscriber.individual is then a property, which graphql-jit reads inline:
- * a resolver per subscriber cost it two closures, a resolve info and a path each, 500 times an
- * inbox page (a fifth of the page's allocations).
- */
-function withIndividuals(
-  nodes: SubscriberNode[],
-  loaders: RequestContext["loaders"],
-): MaybePromise<SubscriberNode[]> {
-  let pending: Promise<unknown>[] | undefined;
-  for (const node of nodes) {
-    const individual = loaders.individual.individualById.loadValue(node.individualId);
-    if (individual instanceof Promise) {
-      (pending ??= []).push(individual.then((loaded) => (node.individual = loaded)));
-    } else node.individual = individual;
-  }
-  return pending ? Promise.all(pending).then(() => nodes) : nodes;
-}
 
 /** Nodes of subscribers known by id alone (channels.subscriber_ids). */
 function idNodes(individualIds: readonly string[]): SubscriberNode[] {

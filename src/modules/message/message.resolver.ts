@@ -4,23 +4,36 @@ import {
   Ctx,
   FieldResolver,
   ID,
+  Info,
   Mutation,
   Query,
   Resolver,
   Root,
 } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
 import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
-import type { MessageRow } from "../../db/schema";
+import type { MessageReactionRow, MessageRow } from "../../db/schema";
+import { selectedFields } from "../../graphql/selection";
 import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
+import type { SubscriberFieldsRow } from "../channel/channel.repository";
 import { Channel } from "../channel/channel.type";
+import { withIndividuals } from "../individual/individual.relation";
 import { Individual } from "../individual/individual.type";
 import { PostMessageInput, UpdateMessageInput } from "./message.input";
 import { Message, MessageReceipts, Reaction, ReadReceipt } from "./message.type";
 import { visibleTo } from "./message.service";
 import { receiptsOf } from "./receipts";
+
+/** Reaction nodes with their individuals on them (Reaction.individual is a property). */
+function reactionNodes(rows: MessageReactionRow[], loaders: RequestContext["loaders"]) {
+  return withIndividuals(
+    rows.map(({ type, individualId, createdAt }) => ({ type, individualId, createdAt })),
+    loaders,
+  );
+}
 
 /**
  * Message fields that resolve once per message of an inbox or channel page, as plain graphql-js
@@ -47,18 +60,31 @@ export const messageFieldResolvers = {
         !!subscription?.horizonMessageId && message.id <= subscription.horizonMessageId,
     );
   },
-  reactions(message: MessageRow, _args: unknown, { loaders }: RequestContext) {
-    return loaders.message.reactionsByMessageId.loadValue(message.id);
+  reactions(
+    message: MessageRow,
+    _args: unknown,
+    { loaders }: RequestContext,
+    info: GraphQLResolveInfo,
+  ) {
+    const reactions = loaders.message.reactionsByMessageId.loadValue(message.id);
+    if (!selectedFields(info).has("individual")) return reactions;
+    return reactions instanceof Promise
+      ? reactions.then((rows) => reactionNodes(rows, loaders))
+      : reactionNodes(reactions, loaders);
   },
   readReceipts(
     message: MessageRow,
     _args: unknown,
     { loaders }: RequestContext,
+    info: GraphQLResolveInfo,
   ): MaybePromise<ReadReceipt[]> {
-    return whenLoaded(
-      loaders.channel.subscribersByChannelId.loadValue(message.channelId),
-      (subscribers) => receiptsOf(message, subscribers).read,
-    );
+    const subscribers = loaders.channel.subscribersByChannelId.loadValue(message.channelId);
+    const withIndividual = selectedFields(info).has("individual");
+    const read = (rows: SubscriberFieldsRow[]) => {
+      const receipts = receiptsOf(message, rows).read;
+      return withIndividual ? withIndividuals(receipts, loaders) : receipts;
+    };
+    return subscribers instanceof Promise ? subscribers.then(read) : read(subscribers);
   },
 };
 
@@ -84,7 +110,10 @@ export class MessageResolver {
   ): Promise<MessageReceipts> {
     const message = await services.messages.require(caller, id);
     const subscribers = await loaders.channel.subscribersByChannelId.load(message.channelId);
-    return receiptsOf(message, subscribers);
+    const receipts = receiptsOf(message, subscribers);
+    // ReadReceipt.individual is a property (withIndividuals): one batch for both lists.
+    await withIndividuals([...receipts.read, ...receipts.unread], loaders);
+    return receipts;
   }
 
   @Authorized()
@@ -166,15 +195,20 @@ export class MessageResolver {
   }
 
   @FieldResolver(() => [Reaction])
-  reactions(@Root() message: MessageRow, @Ctx() context: RequestContext) {
-    return messageFieldResolvers.reactions(message, {}, context);
+  reactions(
+    @Root() message: MessageRow,
+    @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return messageFieldResolvers.reactions(message, {}, context, info);
   }
 
   @FieldResolver(() => [ReadReceipt], { description: "The subscribers who have read it." })
   readReceipts(
     @Root() message: MessageRow,
     @Ctx() context: RequestContext,
+    @Info() info: GraphQLResolveInfo,
   ): MaybePromise<ReadReceipt[]> {
-    return messageFieldResolvers.readReceipts(message, {}, context);
+    return messageFieldResolvers.readReceipts(message, {}, context, info);
   }
 }

@@ -57,7 +57,7 @@ export class Reaction {
   @Field(() => Date)
   createdAt!: Date;
 
-  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  /** Not on the row: put on it by withIndividuals (individual.relation.ts). */
   @Field(() => Individual)
   individual?: Individual;
 }
@@ -73,7 +73,7 @@ export class ReadReceipt {
   @Field(() => Date, { nullable: true, description: "When their read horizon passed it." })
   acknowledgedAt!: Date | null;
 
-  /** Not on the row: resolved by individualOf (individual.relation.ts). */
+  /** Not on the row: put on it by withIndividuals (individual.relation.ts). */
   @Field(() => Individual)
   individual?: Individual;
 }
