@@ -85,7 +85,25 @@ async function keptSeed(databaseUrl: string) {
   }
 }
 
+/** A new organization seeded with the benchmark's channels, analyzed. */
+async function seedNew(app: App) {
+  const organization = await app.services.organizations.create({
+    name: "Bench",
+    defaultRegion: "US",
+  });
+  const seeded = await seedMessaging(app.database.db, organization.id, {
+    channels: CHANNELS,
+    subscribersPerChannel: 10,
+    messagesPerChannel: 100,
+  });
+  await app.database.pool!.query("analyze");
+  return { organizationId: organization.id, seed: seeded };
+}
+
 async function main(): Promise<void> {
+  if (ONLY && ONLY !== "inbox" && ONLY !== "channel") {
+    throw new Error(`BENCH_ONLY must be inbox or channel, not "${ONLY}"`);
+  }
   const name = KEEP ?? `switchboard_bench_messaging_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -101,38 +119,21 @@ async function main(): Promise<void> {
   let counting: App | undefined;
   try {
     const seedStarted = performance.now();
-    const { organizationId, seed } = (KEEP && (await keptSeed(databaseUrl))) || {
-      organizationId: "",
-      seed: undefined,
-    };
-    let organization = { id: organizationId };
-    let seeded = seed;
-    if (!seeded) {
-      organization = await app.services.organizations.create({
-        name: "Bench",
-        defaultRegion: "US",
-      });
-      seeded = await seedMessaging(app.database.db, organization.id, {
-        channels: CHANNELS,
-        subscribersPerChannel: 10,
-        messagesPerChannel: 100,
-      });
-      await app.database.pool!.query("analyze");
-    }
+    const { organizationId, seed } =
+      (KEEP && (await keptSeed(databaseUrl))) || (await seedNew(app));
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     const token = await signToken(
       secret,
-      { individualId: seeded.callerId, organizationId: organization.id, roles: ["agent"] },
+      { individualId: seed.callerId, organizationId, roles: ["agent"] },
       "1h",
     );
-    const channelIds = seeded.channelIds;
     const scenarios = (
       [
         ["inbox", "inbox(first: 50)", [{ query: INBOX, variables: {} }]],
         [
           "channel",
           "channel page (50 messages, reactions, receipts)",
-          channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
+          seed.channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
         ],
       ] satisfies [string, string, LoadRequest[]][]
     )

@@ -3,8 +3,14 @@ import DataLoader from "dataloader";
 /** A value, or a promise of it: what a loader answers, and what graphql-js accepts from a resolver. */
 export type MaybePromise<T> = T | Promise<T>;
 
-/** `use(value)` now when the value is at hand, else once the promise settles. */
-export function whenLoaded<T, R>(value: MaybePromise<T>, use: (value: T) => R): MaybePromise<R> {
+/**
+ * `use(value)` now when the value is at hand, else once the promise settles; `use` may itself
+ * answer a promise (a second relation to load).
+ */
+export function whenLoaded<T, R>(
+  value: MaybePromise<T>,
+  use: (value: T) => MaybePromise<R>,
+): MaybePromise<R> {
   return value instanceof Promise ? value.then(use) : use(value);
 }
 

@@ -65,10 +65,6 @@ function rowNodes(rows: readonly SubscriberFieldsRow[]): SubscriberNode[] {
   return nodes;
 }
 
-function withRowIndividuals(rows: SubscriberFieldsRow[], loaders: RequestContext["loaders"]) {
-  return withIndividuals(rowNodes(rows), loaders);
-}
-
 /**
  * Channel fields that resolve once per channel of an inbox page, as plain graphql-js resolvers
  * that schema.ts puts in place of type-graphql's wrapper, which on every call copies the row into
@@ -88,9 +84,7 @@ export const channelFieldResolvers = {
     }
     const subscribers = loaders.channel.subscribersByChannelId.loadValue(channel.id);
     if (!fields.has("individual")) return subscribers;
-    return subscribers instanceof Promise
-      ? subscribers.then((rows) => withRowIndividuals(rows, loaders))
-      : withRowIndividuals(subscribers, loaders);
+    return whenLoaded(subscribers, (rows) => withIndividuals(rowNodes(rows), loaders));
   },
   unreadCount(channel: ChannelNode, _args: unknown, { loaders }: RequestContext) {
     return whenLoaded(

@@ -3,11 +3,11 @@ import { Arg, Args, Authorized, Ctx, Info, Query, Resolver } from "type-graphql"
 import type { Caller } from "../../auth/caller";
 import { CurrentCaller } from "../../auth/current-caller";
 import type { RequestContext } from "../../context";
+import { nodeFieldPaths } from "../../graphql/selection";
 import { PageArgsType } from "../../lib/connection";
 import { ChannelConnection, subscriberIdsSuffice } from "../channel/channel.type";
 import { InboxFilter, InboxSort } from "./inbox.input";
 import { loadInboxRelations } from "./inbox-relations";
-import { nodeFieldPaths } from "../../graphql/selection";
 
 @Resolver()
 export class InboxResolver {

@@ -18,7 +18,6 @@ import type { MessageReactionRow, MessageRow } from "../../db/schema";
 import { selectedFields } from "../../graphql/selection";
 import { parseId } from "../../lib/ids";
 import { whenLoaded, type MaybePromise } from "../../lib/loader";
-import type { SubscriberFieldsRow } from "../channel/channel.repository";
 import { Channel } from "../channel/channel.type";
 import { withIndividuals } from "../individual/individual.relation";
 import { Individual } from "../individual/individual.type";
@@ -68,9 +67,7 @@ export const messageFieldResolvers = {
   ) {
     const reactions = loaders.message.reactionsByMessageId.loadValue(message.id);
     if (!selectedFields(info).has("individual")) return reactions;
-    return reactions instanceof Promise
-      ? reactions.then((rows) => reactionNodes(rows, loaders))
-      : reactionNodes(reactions, loaders);
+    return whenLoaded(reactions, (rows) => reactionNodes(rows, loaders));
   },
   readReceipts(
     message: MessageRow,
@@ -78,13 +75,14 @@ export const messageFieldResolvers = {
     { loaders }: RequestContext,
     info: GraphQLResolveInfo,
   ): MaybePromise<ReadReceipt[]> {
-    const subscribers = loaders.channel.subscribersByChannelId.loadValue(message.channelId);
     const withIndividual = selectedFields(info).has("individual");
-    const read = (rows: SubscriberFieldsRow[]) => {
-      const receipts = receiptsOf(message, rows).read;
-      return withIndividual ? withIndividuals(receipts, loaders) : receipts;
-    };
-    return subscribers instanceof Promise ? subscribers.then(read) : read(subscribers);
+    return whenLoaded(
+      loaders.channel.subscribersByChannelId.loadValue(message.channelId),
+      (subscribers) => {
+        const receipts = receiptsOf(message, subscribers).read;
+        return withIndividual ? withIndividuals(receipts, loaders) : receipts;
+      },
+    );
   },
 };
 
