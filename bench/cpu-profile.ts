@@ -12,13 +12,15 @@ export async function withCpuProfile<T>(path: string | undefined, work: () => Pr
   session.connect();
   // BENCH_PROFILE_HEAP=1: a sampling profile of what the timed phase allocates (collected objects
   // included, so it shows allocation rather than what is left), where the CPU profile would go.
-  const heap = process.env.BENCH_PROFILE_HEAP === "1";
+  // BENCH_PROFILE_HEAP=old: only what outlives the young generation (promoted to the old one).
+  const heapMode = process.env.BENCH_PROFILE_HEAP;
+  const heap = heapMode === "1" || heapMode === "old";
   if (heap) {
     await session.post("HeapProfiler.enable");
     await session.post("HeapProfiler.startSampling", {
       samplingInterval: 16_384,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: heapMode === "1",
     });
   } else {
     await session.post("Profiler.enable");

@@ -22,7 +22,7 @@ import {
   type StatementTally,
 } from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
-import { compiledExecutorGateway } from "./graphql/compiled-executor";
+import { compiledExecution } from "./graphql/compiled-executor";
 import {
   GRAPHQL_BODY_LIMIT_BYTES,
   graphqlPostHandler,
@@ -112,13 +112,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.set("etag", false);
   // Its request handler is attached once Apollo has started (the drain plugin needs the server).
   const httpServer = http.createServer();
+  const compiled = compiledExecution(await buildGatewaySchema());
   const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
-    gateway: compiledExecutorGateway(await buildGatewaySchema()),
+    gateway: compiled.gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     validationRules: [queryLimitsRule],
     formatError: createErrorFormatter(logger),
     plugins: [
+      compiled.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.

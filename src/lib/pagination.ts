@@ -173,6 +173,39 @@ export function keysetOrderText<Row>(
     .join(", ");
 }
 
+/**
+ * A page as a Connection: edges and the total built only when asked for (a query that reads only
+ * nodes, the inbox, encodes no cursor per row and counts nothing). A class, where an object
+ * literal with getters would do: V8's scavenger keeps what a literal's accessors close over
+ * (compiled-executor.ts says more), here the whole page, for two young-generation collections.
+ */
+class PageConnection<Row, Node> implements Connection<Node> {
+  #edges: { cursor: string; node: Node }[] | undefined;
+  #total: Promise<number> | undefined;
+
+  constructor(
+    readonly nodes: Node[],
+    readonly pageInfo: PageInfo,
+    private readonly rows: Row[],
+    private readonly cursorOf: (row: Row) => string,
+    private readonly countTotal: () => Promise<number>,
+  ) {}
+
+  get edges() {
+    this.#edges ??= this.rows.map((row, index) => ({
+      cursor: this.cursorOf(row),
+      node: this.nodes[index],
+    }));
+    return this.#edges;
+  }
+
+  get totalCount() {
+    // Drizzle builders are thenables that run again on every then(): settle once.
+    this.#total ??= Promise.resolve(this.countTotal());
+    return this.#total;
+  }
+}
+
 export function toConnection<Row, Node = Row>(
   rows: Row[],
   page: PageRequest,
@@ -183,29 +216,19 @@ export function toConnection<Row, Node = Row>(
   const hasMore = rows.length > page.limit;
   const pageRows = rows.slice(0, page.limit);
   if (page.backward) pageRows.reverse();
-  let total: Promise<number> | undefined;
   const cursorOf = (row: Row) => encodeCursor(keys.map((key) => key.read(row)));
-  const nodes = pageRows.map(toNode);
-  // Built when asked for: a query that reads only nodes (the inbox) encodes no cursor per row.
-  let edges: { cursor: string; node: Node }[] | undefined;
-  return {
-    get edges() {
-      edges ??= pageRows.map((row, index) => ({ cursor: cursorOf(row), node: nodes[index] }));
-      return edges;
-    },
-    nodes,
-    pageInfo: {
+  return new PageConnection(
+    pageRows.map(toNode),
+    {
       hasNextPage: page.backward ? page.before !== null : hasMore,
       hasPreviousPage: page.backward ? hasMore : page.after !== null,
       startCursor: pageRows.length ? cursorOf(pageRows[0]) : null,
       endCursor: pageRows.length ? cursorOf(pageRows[pageRows.length - 1]) : null,
     },
-    get totalCount() {
-      // Drizzle builders are thenables that run again on every then(): settle once.
-      total ??= Promise.resolve(countTotal());
-      return total;
-    },
-  };
+    pageRows,
+    cursorOf,
+    countTotal,
+  );
 }
 
 /** The usual ordering: by id, which is a UUIDv7 and so follows creation order. */

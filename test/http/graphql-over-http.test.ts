@@ -101,6 +101,22 @@ describe("GraphQL over HTTP", () => {
     expect(response.errors?.[0].extensions).toEqual({ code: "BAD_USER_INPUT", field: "id" });
   });
 
+  it("answers a query with data and a resolver's error, formatted, having run it once", async () => {
+    const query = `{ contacts { totalCount } contact(id: "1; drop table contacts") { id } }`;
+    const alone = await server.gql(org.tokens.admin, `{ contacts { totalCount } }`);
+    const response = await server.gql<{ contacts: { totalCount: number }; contact: null }>(
+      org.tokens.admin,
+      query,
+    );
+    expect(response.data).toEqual({ contacts: { totalCount: 0 }, contact: null });
+    expect(response.errors).toMatchObject([
+      { path: ["contact"], extensions: { code: "BAD_USER_INPUT", field: "id" } },
+    ]);
+    // The compiled query's result is answered as it is, not executed again to report its error.
+    expect(response.extensions?.sqlStatements).toBe(alone.extensions?.sqlStatements);
+    expect(response.extensions?.sqlStatements).toBeGreaterThan(0);
+  });
+
   it("never returns a stack trace or SQL text in errors", async () => {
     const responses = await Promise.all([
       server.gql(org.tokens.admin, `{ contact(id: "nope") { id } }`),
