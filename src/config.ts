@@ -28,6 +28,42 @@ export interface Config {
   /** The URL providers reach this server at, for status callbacks and webhook signatures. */
   publicBaseUrl: string | null;
   video: VideoConfig;
+  /** Deadlines on the database path; a frozen database answers SERVICE_UNAVAILABLE within them. */
+  deadlines: DeadlineConfig;
+  /** What one request may cost before it runs, and as it runs. */
+  limits: LimitConfig;
+  /** Whether `{ _service { sdl } }` answers without a token (federation gateways that send none). */
+  federationSdlPublic: boolean;
+  /** Failed credentials per source address before 429 (REST ingress, webhooks, bearer tokens). */
+  authThrottle: AuthThrottleConfig;
+  /** How long SIGTERM waits for in-flight requests and workers before answering the rest 503. */
+  shutdownGraceMs: number;
+}
+
+export interface DeadlineConfig {
+  /** Opening a connection to Postgres. */
+  connectMs: number;
+  /** One SQL statement, enforced by the server (statement_timeout) and by the client. */
+  statementMs: number;
+  /** A whole GraphQL request; past it the caller gets SERVICE_UNAVAILABLE. */
+  requestMs: number;
+  /** GET /readyz's check of Postgres. */
+  readinessMs: number;
+}
+
+export interface LimitConfig {
+  /** The largest cost (list sizes multiplied through nesting, aliases counted) a document may have. */
+  maxQueryCost: number;
+  /** SQL statements one request may make, the backstop behind the cost limit. */
+  maxSqlStatements: number;
+  /** Lexical tokens in one document (graphql-js parse's maxTokens). */
+  maxTokens: number;
+}
+
+export interface AuthThrottleConfig {
+  /** Failed attempts allowed per source address within the window. */
+  failures: number;
+  windowSeconds: number;
 }
 
 export interface VideoConfig {
@@ -71,6 +107,34 @@ function parseBoolean(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function parseWhole(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || value < min || value > max) {
+    throw new ConfigError(name, `expected a whole number between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function parseDeadlines(env: Env): DeadlineConfig {
+  const minute = 60_000;
+  return {
+    connectMs: parseWhole(env, "DB_CONNECT_TIMEOUT_MS", 2_000, 100, minute),
+    statementMs: parseWhole(env, "DB_STATEMENT_TIMEOUT_MS", 4_000, 100, 10 * minute),
+    requestMs: parseWhole(env, "REQUEST_TIMEOUT_MS", 5_000, 100, 10 * minute),
+    readinessMs: parseWhole(env, "READY_TIMEOUT_MS", 1_000, 50, minute),
+  };
+}
+
+function parseLimits(env: Env): LimitConfig {
+  return {
+    maxQueryCost: parseWhole(env, "MAX_QUERY_COST", 50_000, 1, 100_000_000),
+    maxSqlStatements: parseWhole(env, "MAX_SQL_STATEMENTS", 200, 1, 1_000_000),
+    maxTokens: parseWhole(env, "MAX_QUERY_TOKENS", 5_000, 100, 1_000_000),
+  };
 }
 
 function parsePort(env: Env): number {
@@ -243,5 +307,13 @@ export function loadConfig(env: Env = process.env): Config {
     sms: parseSms(env),
     publicBaseUrl: parsePublicBaseUrl(env),
     video: parseVideo(env, nodeEnv),
+    deadlines: parseDeadlines(env),
+    limits: parseLimits(env),
+    federationSdlPublic: parseBoolean(env, "FEDERATION_SDL_PUBLIC", false),
+    authThrottle: {
+      failures: parseWhole(env, "AUTH_FAILURE_LIMIT", 20, 1, 1_000_000),
+      windowSeconds: parseWhole(env, "AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
+    },
+    shutdownGraceMs: parseWhole(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 10 * 60_000),
   };
 }

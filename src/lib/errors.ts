@@ -13,6 +13,8 @@ export const PUBLIC_ERROR_CODES = [
   "OPTED_OUT",
   "QUERY_TOO_COMPLEX",
   "QUIET_HOURS",
+  "SERVICE_UNAVAILABLE",
+  "TOO_MANY_REQUESTS",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 
@@ -67,9 +69,35 @@ export class QuietHoursError extends GraphQLError {
   }
 }
 
+/** Over a limit of the document's shape or cost; `extra` carries `cost` and `limit` where known. */
 export class QueryTooComplexError extends GraphQLError {
-  constructor(message: string) {
-    super(message, { extensions: { code: "QUERY_TOO_COMPLEX" } });
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super(message, { extensions: { code: "QUERY_TOO_COMPLEX", ...extra } });
+  }
+}
+
+/**
+ * The database is unreachable or too slow, or the server is shutting down: nothing of the request
+ * is known to have been written unless it says so, and the caller may retry later (HTTP 503).
+ */
+export class ServiceUnavailableError extends GraphQLError {
+  constructor(message = "The service is unavailable; retry later") {
+    super(message, {
+      extensions: { code: "SERVICE_UNAVAILABLE", http: { status: 503 } },
+    });
+  }
+}
+
+/** Too many failed credentials from one source address (HTTP 429 with Retry-After). */
+export class TooManyRequestsError extends GraphQLError {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed attempts; retry after ${retryAfterSeconds} s`, {
+      extensions: {
+        code: "TOO_MANY_REQUESTS",
+        retryAfter: retryAfterSeconds,
+        http: { status: 429, headers: new Map([["retry-after", String(retryAfterSeconds)]]) },
+      },
+    });
   }
 }
 
