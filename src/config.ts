@@ -291,6 +291,7 @@ function parseVideo(env: Env, nodeEnv: Config["nodeEnv"]): VideoConfig {
 
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
+  const introspection = parseBoolean(env, "INTROSPECTION", nodeEnv !== "production");
   return {
     nodeEnv,
     port: parsePort(env),
@@ -299,7 +300,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwt: parseJwt(env, nodeEnv),
     corsOrigins: parseCorsOrigins(env),
     logLevel: parseLogLevel(env, nodeEnv),
-    introspection: parseBoolean(env, "INTROSPECTION", nodeEnv !== "production"),
+    introspection,
     defaultPhoneRegion: parseRegion(env),
     exposeStatementCount: parseBoolean(env, "EXPOSE_SQL_STATEMENT_COUNT", nodeEnv === "test"),
     serviceAccounts: parseServiceAccounts(env),
@@ -309,7 +310,8 @@ export function loadConfig(env: Env = process.env): Config {
     video: parseVideo(env, nodeEnv),
     deadlines: parseDeadlines(env),
     limits: parseLimits(env),
-    federationSdlPublic: parseBoolean(env, "FEDERATION_SDL_PUBLIC", false),
+    // The SDL tells no more than introspection does, so it is public where introspection is.
+    federationSdlPublic: parseBoolean(env, "FEDERATION_SDL_PUBLIC", introspection),
     authThrottle: {
       failures: parseWhole(env, "AUTH_FAILURE_LIMIT", 20, 1, 1_000_000),
       windowSeconds: parseWhole(env, "AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),

@@ -27,10 +27,13 @@ import {
   GRAPHQL_BODY_LIMIT_BYTES,
   graphqlPostHandler,
   isPlainGraphQLPost,
+  sendRefusal,
   sendRequestError,
 } from "./graphql/http-handler";
 import type { Logger } from "./logger";
-import { queryLimitsRule } from "./query-limits";
+import { anonymousGate } from "./graphql/anonymous-gate";
+import { capStatements } from "./graphql/statement-cap";
+import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
 import type { Services } from "./services";
 import { sql } from "drizzle-orm";
@@ -112,14 +115,22 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.set("etag", false);
   // Its request handler is attached once Apollo has started (the drain plugin needs the server).
   const httpServer = http.createServer();
-  const compiled = compiledExecution(await buildGatewaySchema());
+  const schema = await buildGatewaySchema();
+  const compiled = compiledExecution(schema);
+  capStatements(schema, config.limits.maxSqlStatements);
   const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
     gateway: compiled.gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
-    validationRules: [queryLimitsRule],
+    // Field suggestions ("Did you mean …") would tell what introspection is off to hide.
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    validationRules: [queryLimitsRule(config.limits)],
+    // Validation stops at its first error (query-limits.ts relies on it to stop at once).
+    validationOptions: { maxErrors: 1 },
     formatError: createErrorFormatter(logger),
     plugins: [
+      queryLimitsPlugin(),
       compiled.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
@@ -151,7 +162,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // AsyncLocalStorage costs every promise on Node 20, so the tally runs only when it is reported.
   const tallied = <T>(run: () => T): T =>
     config.exposeStatementCount ? withStatementTally({ statements: 0 }, run) : run();
-  const answerPost = graphqlPostHandler({ apollo, context, logger });
+  const gate = anonymousGate(config);
+  const admitted = new WeakMap<http.IncomingMessage, Awaited<ReturnType<typeof context>>>();
+  const admit = (body: unknown, { caller, authFailure }: RequestContext) =>
+    caller || typeof body !== "object" || body === null || Array.isArray(body)
+      ? null
+      : gate((body as { query?: unknown }).query, authFailure);
+  const answerPost = graphqlPostHandler({ apollo, context, admit, logger });
   const withCors = (req: http.IncomingMessage, res: http.ServerResponse, serve: () => void) => {
     if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
     else serve();
@@ -170,7 +187,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     GRAPHQL_PATH,
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     (_req, _res, next) => tallied(next),
-    expressMiddleware(apollo, { context: ({ req }) => context(req) }),
+    (req, res, next) => {
+      context(req).then((contextValue) => {
+        const query = req.method === "GET" ? req.query : req.body;
+        const refusal = admit(query, contextValue);
+        if (refusal) return sendRefusal(res, refusal);
+        admitted.set(req, contextValue);
+        next();
+      }, next);
+    },
+    expressMiddleware(apollo, { context: async ({ req }) => admitted.get(req) ?? context(req) }),
   );
   // After /graphql, so that GraphQL requests, the many, skip matching the REST routes' paths.
   for (const router of options.routes ?? []) app.use(router);

@@ -1,4 +1,3 @@
-import { createRequire } from "node:module";
 import {
   HeaderMap,
   type ApolloServerOptionsWithGateway,
@@ -13,13 +12,9 @@ import type {
   OperationDefinitionNode,
 } from "graphql";
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import { schemaGraphql } from "./schema-realm";
 
-// The schema's graphql-js is the CommonJS build that type-graphql and @apollo/subgraph load; an
-// import from here would get the ES module build, whose execute() refuses that schema as "from
-// another module or realm".
-const { execute, getVariableValues } = createRequire(import.meta.url)(
-  "graphql",
-) as typeof import("graphql");
+const { execute, getVariableValues } = schemaGraphql;
 
 /**
  * graphql-jit reads a field without a resolver as a plain property and does not await it, where
@@ -85,12 +80,14 @@ export function compiledExecution(schema: GraphQLSchema): {
   /** A query's or mutation's result: graphql-jit's when it compiled the query, else graphql-js's. */
   const run = async (
     document: DocumentNode,
-    operation: OperationDefinitionNode,
+    operation: OperationDefinitionNode | undefined,
     operationName: string | null,
     variableValues: Record<string, unknown> | undefined,
     context: BaseContext,
   ): Promise<ExecutionResult> => {
-    const query = operation.operation === "query" ? compile(document, operationName) : null;
+    // No operation (an operationName naming none, or several operations and no name): graphql-js
+    // answers why, and Apollo turns that into OPERATION_RESOLUTION_FAILURE (400).
+    const query = operation?.operation === "query" ? compile(document, operationName) : null;
     if (!query) {
       return execute({
         schema,
@@ -102,19 +99,28 @@ export function compiledExecution(schema: GraphQLSchema): {
     }
     const variables = getVariableValues(
       schema,
-      operation.variableDefinitions ?? [],
+      operation!.variableDefinitions ?? [],
       variableValues ?? {},
     );
     if (variables.errors) return { errors: variables.errors };
     return query.query(undefined, context, variables.coerced);
   };
 
+  // Without an operation Apollo's operationName is null; graphql-js needs the one asked for, to
+  // say that it names no operation.
   const executor: Executor = async ({ document, operation, operationName, request, context }) =>
-    settled.get(context) ?? run(document, operation, operationName, request.variables, context);
+    settled.get(context) ??
+    run(
+      document,
+      operation,
+      operation ? operationName : (request.operationName ?? null),
+      request.variables,
+      context,
+    );
 
   const listener: GraphQLRequestListener<BaseContext> = {
     async responseForOperation({ document, operation, operationName, request, contextValue }) {
-      if (operation.operation === "subscription") return null;
+      if (!operation || operation.operation === "subscription") return null;
       const result = await run(document, operation, operationName, request.variables, contextValue);
       if (!result.errors) {
         return {

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { readRequestBody, RequestBodyError } from "../lib/http-body";
 import type { Logger } from "../logger";
+import type { GateRefusal } from "./anonymous-gate";
 
 /** The body limit of every GraphQL request, the Express path's included. */
 export const GRAPHQL_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -34,6 +35,14 @@ export function sendRequestError(res: ServerResponse, status: number, message: s
   res.end(body);
 }
 
+export function sendRefusal(res: ServerResponse, refusal: GateRefusal): void {
+  res.writeHead(refusal.status, {
+    ...refusal.headers,
+    "content-length": Buffer.byteLength(refusal.body),
+  });
+  res.end(refusal.body);
+}
+
 /** As express.json's strict mode: an object or an array, and `{}` for an empty body. */
 function parseBody(text: string): unknown {
   if (text.trim() === "") return {};
@@ -62,12 +71,17 @@ function headerMapOf(req: IncomingMessage): HeaderMap {
 export function graphqlPostHandler<Context extends BaseContext>(options: {
   apollo: ApolloServer<Context>;
   context: (req: IncomingMessage) => Promise<Context>;
+  /** A refusal answered before Apollo parses anything (the anonymous gate), or null to go on. */
+  admit: (body: unknown, context: Context) => GateRefusal | null;
   logger: Logger;
 }) {
-  const { apollo, context, logger } = options;
+  const { apollo, context, admit, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
       const body = parseBody(await readRequestBody(req, GRAPHQL_BODY_LIMIT_BYTES));
+      const contextValue = await context(req);
+      const refusal = admit(body, contextValue);
+      if (refusal) return sendRefusal(res, refusal);
       const url = req.url ?? "";
       const query = url.indexOf("?");
       const response = await apollo.executeHTTPGraphQLRequest({
@@ -77,7 +91,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
           search: query === -1 ? "" : url.slice(query),
           body,
         },
-        context: () => context(req),
+        context: async () => contextValue,
       });
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;

@@ -1,0 +1,101 @@
+import {
+  GraphQLError,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+} from "graphql";
+import { UnauthenticatedError } from "../lib/errors";
+
+/**
+ * Tokens an anonymous document may have. Sandbox's full introspection query has 184; nothing an
+ * anonymous caller may ask (`__typename`, introspection, `_service`) needs more.
+ */
+export const ANONYMOUS_MAX_TOKENS = 1_000;
+
+const INTROSPECTION_FIELDS = new Set(["__typename", "__schema", "__type"]);
+
+/** Whether every root field of every operation, through fragments, is one of `allowed`. */
+function selectsOnly(document: DocumentNode, allowed: Set<string>): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) {
+      fragments.set(definition.name.value, definition);
+    }
+  }
+  const visited = new Set<string>();
+  const check = (selectionSet: SelectionSetNode): boolean =>
+    selectionSet.selections.every((selection) => {
+      if (selection.kind === Kind.FIELD) return allowed.has(selection.name.value);
+      if (selection.kind === Kind.INLINE_FRAGMENT) return check(selection.selectionSet);
+      const name = selection.name.value;
+      if (visited.has(name)) return true;
+      visited.add(name);
+      const fragment = fragments.get(name);
+      return fragment ? check(fragment.selectionSet) : false;
+    });
+  return document.definitions.every(
+    (definition) => definition.kind !== Kind.OPERATION_DEFINITION || check(definition.selectionSet),
+  );
+}
+
+/** An answer given without Apollo: the error's code and message, as Apollo would format them. */
+export interface GateRefusal {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+function refusalOf(
+  status: number,
+  error: GraphQLError,
+  code: string,
+  headers: Record<string, string> = {},
+): GateRefusal {
+  const { message, locations } = error;
+  const body = JSON.stringify({ errors: [{ message, locations, extensions: { code } }] });
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", ...headers },
+    body,
+  };
+}
+
+/**
+ * Refuses an anonymous caller's document before Apollo parses or validates it: it is parsed here
+ * with a small token cap, and unless it asks only for `__typename`, introspection or the
+ * federation SDL (with FEDERATION_SDL_PUBLIC), the answer is UNAUTHENTICATED (401). Validating a
+ * large document costs up to a second, and it would otherwise be done for anyone who can reach
+ * the port. Runs in the HTTP layer: an error thrown from an Apollo plugin hook before execution
+ * becomes Apollo's masked "Internal server error".
+ */
+export function anonymousGate(options: { federationSdlPublic: boolean }) {
+  // Introspection passes even where it is off, for graphql-js to refuse as a validation error.
+  const allowed = new Set(["__typename", ...INTROSPECTION_FIELDS]);
+  if (options.federationSdlPublic) allowed.add("_service");
+  return (query: unknown, authFailure: string | null): GateRefusal | null => {
+    // A body without a query string is Apollo's to refuse (or an anonymous persisted query hash,
+    // which can only name a document that passed this gate or a signed caller's limits).
+    if (typeof query !== "string") return null;
+    const refusal = refusalOf(
+      401,
+      new UnauthenticatedError(authFailure ?? undefined),
+      "UNAUTHENTICATED",
+      { "www-authenticate": "Bearer" },
+    );
+    let document: DocumentNode;
+    try {
+      document = parse(query, { maxTokens: ANONYMOUS_MAX_TOKENS, noLocation: true });
+    } catch (error) {
+      if (error instanceof GraphQLError && !/more tha[nt] \d+ tokens/.test(error.message)) {
+        // What Apollo would answer, from the parse already made.
+        return refusalOf(400, error, "GRAPHQL_PARSE_FAILED");
+      }
+      return refusal;
+    }
+    return selectsOnly(document, allowed) ? null : refusal;
+  };
+}
+
+export type AnonymousGate = ReturnType<typeof anonymousGate>;
