@@ -209,8 +209,11 @@ describe("in production", () => {
   it("keeps the federation SDL from anonymous callers", async () => {
     const anonymous = await production.gql(null, `{ _service { sdl } }`);
     expect(errorCodes(anonymous)).toEqual(["UNAUTHENTICATED"]);
-    const signed = await production.gql(productionOrg.tokens.service, `{ _service { sdl } }`);
-    expect(dataOf<{ _service: { sdl: string } }>(signed)._service.sdl).toMatch(/type Contact/);
+    const signed = await production.gql<{ _service: { sdl: string } }>(
+      productionOrg.tokens.service,
+      `{ _service { sdl } }`,
+    );
+    expect(dataOf(signed)._service.sdl).toMatch(/type Contact/);
   });
 
   it("serves the SDL anonymously with FEDERATION_SDL_PUBLIC=true", async () => {
