@@ -26,6 +26,7 @@ import { compiledExecution } from "./graphql/compiled-executor";
 import {
   GRAPHQL_BODY_LIMIT_BYTES,
   graphqlPostHandler,
+  type Admission,
   isPlainGraphQLPost,
   sendRefusal,
   sendRequestError,
@@ -164,11 +165,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     config.exposeStatementCount ? withStatementTally({ statements: 0 }, run) : run();
   const gate = anonymousGate(config);
   const admitted = new WeakMap<http.IncomingMessage, Awaited<ReturnType<typeof context>>>();
-  const admit = (body: unknown, { caller, authFailure }: RequestContext) =>
-    caller || typeof body !== "object" || body === null || Array.isArray(body)
-      ? null
-      : gate((body as { query?: unknown }).query, authFailure);
-  const answerPost = graphqlPostHandler({ apollo, context, admit, logger });
+  const admission: Admission<RequestContext> = {
+    bodyLimit: ({ caller }) => (caller ? GRAPHQL_BODY_LIMIT_BYTES : gate.maxBodyBytes),
+    refuseOversized: ({ authFailure }) => gate.oversized(authFailure),
+    refuse: (body, { caller, authFailure }) =>
+      caller || typeof body !== "object" || body === null || Array.isArray(body)
+        ? null
+        : gate.refuse((body as { query?: unknown }).query, authFailure),
+  };
+  const answerPost = graphqlPostHandler({ apollo, context, admission, logger });
   const withCors = (req: http.IncomingMessage, res: http.ServerResponse, serve: () => void) => {
     if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
     else serve();
@@ -190,7 +195,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     (req, res, next) => {
       context(req).then((contextValue) => {
         const query = req.method === "GET" ? req.query : req.body;
-        const refusal = admit(query, contextValue);
+        const refusal = admission.refuse(query, contextValue);
         if (refusal) return sendRefusal(res, refusal);
         admitted.set(req, contextValue);
         next();

@@ -13,6 +13,8 @@ import { UnauthenticatedError } from "../lib/errors";
  * anonymous caller may ask (`__typename`, introspection, `_service`) needs more.
  */
 export const ANONYMOUS_MAX_TOKENS = 1_000;
+/** The body an anonymous caller may send (Sandbox's introspection query is 2 KB); past it, unread. */
+export const ANONYMOUS_MAX_BODY_BYTES = 64 * 1024;
 
 const INTROSPECTION_FIELDS = new Set(["__typename", "__schema", "__type"]);
 
@@ -74,27 +76,30 @@ export function anonymousGate(options: { federationSdlPublic: boolean }) {
   // Introspection passes even where it is off, for graphql-js to refuse as a validation error.
   const allowed = new Set(["__typename", ...INTROSPECTION_FIELDS]);
   if (options.federationSdlPublic) allowed.add("_service");
-  return (query: unknown, authFailure: string | null): GateRefusal | null => {
-    // A body without a query string is Apollo's to refuse (or an anonymous persisted query hash,
-    // which can only name a document that passed this gate or a signed caller's limits).
-    if (typeof query !== "string") return null;
-    const refusal = refusalOf(
-      401,
-      new UnauthenticatedError(authFailure ?? undefined),
-      "UNAUTHENTICATED",
-      { "www-authenticate": "Bearer" },
-    );
-    let document: DocumentNode;
-    try {
-      document = parse(query, { maxTokens: ANONYMOUS_MAX_TOKENS, noLocation: true });
-    } catch (error) {
-      if (error instanceof GraphQLError && !/more tha[nt] \d+ tokens/.test(error.message)) {
-        // What Apollo would answer, from the parse already made.
-        return refusalOf(400, error, "GRAPHQL_PARSE_FAILED");
+  const unauthenticated = (authFailure: string | null) =>
+    refusalOf(401, new UnauthenticatedError(authFailure ?? undefined), "UNAUTHENTICATED", {
+      "www-authenticate": "Bearer",
+    });
+  return {
+    maxBodyBytes: ANONYMOUS_MAX_BODY_BYTES,
+    /** The answer to an anonymous body over maxBodyBytes. */
+    oversized: unauthenticated,
+    refuse(query: unknown, authFailure: string | null): GateRefusal | null {
+      // A body without a query string is Apollo's to refuse (or an anonymous persisted query
+      // hash, which can only name a document that passed this gate or a signed caller's limits).
+      if (typeof query !== "string") return null;
+      let document: DocumentNode;
+      try {
+        document = parse(query, { maxTokens: ANONYMOUS_MAX_TOKENS, noLocation: true });
+      } catch (error) {
+        if (error instanceof GraphQLError && !/more tha[nt] \d+ tokens/.test(error.message)) {
+          // What Apollo would answer, from the parse already made.
+          return refusalOf(400, error, "GRAPHQL_PARSE_FAILED");
+        }
+        return unauthenticated(authFailure);
       }
-      return refusal;
-    }
-    return selectsOnly(document, allowed) ? null : refusal;
+      return selectsOnly(document, allowed) ? null : unauthenticated(authFailure);
+    },
   };
 }
 

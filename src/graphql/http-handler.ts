@@ -43,6 +43,16 @@ export function sendRefusal(res: ServerResponse, refusal: GateRefusal): void {
   res.end(refusal.body);
 }
 
+/** Who may send what, decided before Apollo sees a request (server.ts: the anonymous gate). */
+export interface Admission<Context> {
+  /** The largest body this caller may send. */
+  bodyLimit(context: Context): number;
+  /** The answer to a body over a limit below GRAPHQL_BODY_LIMIT_BYTES, instead of 413. */
+  refuseOversized(context: Context): GateRefusal;
+  /** A refusal answered before Apollo parses anything, or null to go on. */
+  refuse(body: unknown, context: Context): GateRefusal | null;
+}
+
 /** As express.json's strict mode: an object or an array, and `{}` for an empty body. */
 function parseBody(text: string): unknown {
   if (text.trim() === "") return {};
@@ -71,16 +81,23 @@ function headerMapOf(req: IncomingMessage): HeaderMap {
 export function graphqlPostHandler<Context extends BaseContext>(options: {
   apollo: ApolloServer<Context>;
   context: (req: IncomingMessage) => Promise<Context>;
-  /** A refusal answered before Apollo parses anything (the anonymous gate), or null to go on. */
-  admit: (body: unknown, context: Context) => GateRefusal | null;
+  admission: Admission<Context>;
   logger: Logger;
 }) {
-  const { apollo, context, admit, logger } = options;
+  const { apollo, context, admission, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      const body = parseBody(await readRequestBody(req, GRAPHQL_BODY_LIMIT_BYTES));
+      // The caller is known from the headers alone: an anonymous one's large body is not read.
       const contextValue = await context(req);
-      const refusal = admit(body, contextValue);
+      const limit = admission.bodyLimit(contextValue);
+      const text = await readRequestBody(req, limit).catch((error: unknown) => {
+        const tooLarge = error instanceof RequestBodyError && error.status === 413;
+        if (tooLarge && limit < GRAPHQL_BODY_LIMIT_BYTES) return null;
+        throw error;
+      });
+      if (text === null) return sendRefusal(res, admission.refuseOversized(contextValue));
+      const body = parseBody(text);
+      const refusal = admission.refuse(body, contextValue);
       if (refusal) return sendRefusal(res, refusal);
       const url = req.url ?? "";
       const query = url.indexOf("?");
