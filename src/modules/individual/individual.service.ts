@@ -76,11 +76,16 @@ export class IndividualService {
     );
   }
 
-  async create(caller: Caller, input: CreateIndividualInput): Promise<IndividualRow> {
+  /** `id` is given only by seeds whose individuals must have known ids (the demo callers). */
+  async create(
+    caller: Caller,
+    input: CreateIndividualInput,
+    id: string = newId(),
+  ): Promise<IndividualRow> {
     const fields = await this.fieldsFromInput(caller, input);
     return this.repository.insert({
       organizationId: caller.organizationId,
-      id: newId(),
+      id,
       ...fields,
     });
   }
