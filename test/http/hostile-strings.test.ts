@@ -34,10 +34,10 @@ const TABLES = [
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of TABLES) {
-    const result = await server.app.database.db.execute(
+    const result = (await server.app.database.db.execute(
       sql.raw(`select count(*)::int as n from ${table}`),
-    );
-    counts[table] = Number((result.rows[0] as { n: number }).n);
+    )) as unknown as { rows: { n: number }[] };
+    counts[table] = Number(result.rows[0].n);
   }
   return counts;
 }
