@@ -54,7 +54,7 @@ export class IndividualService {
       (await this.repository.findByIds(caller.organizationId, unique)).map((row) => row.id),
     );
     const missing = unique.find((id) => !found.has(id));
-    if (missing) throw new NotFoundError("Individual", missing);
+    if (missing) throw new NotFoundError("Individual", missing, field);
     return unique;
   }
 
