@@ -1,4 +1,5 @@
 import type express from "express";
+import type { DestinationStream } from "pino";
 import { resolveJwtSecret } from "./auth/dev-secret";
 import { createTokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
@@ -27,12 +28,14 @@ export interface AppOptions {
   /** Runs after migration and before the server listens (the demo seed). */
   beforeListen?(services: Services, database: DatabaseHandle): Promise<void>;
   sandboxToken?(services: Services, jwtSecret: string | null): Promise<string | undefined>;
+  /** Where log lines go instead of stdout (tests that read them). */
+  logDestination?: DestinationStream;
 }
 
 /** Opens the database, migrates it, and serves the graph: everything `npm start` and the tests run. */
 export async function startApp(baseConfig: Config, options: AppOptions = {}): Promise<App> {
   const config: Config = { ...baseConfig, jwt: resolveJwtSecret(baseConfig) };
-  const logger = createLogger(config);
+  const logger = createLogger(config, options.logDestination);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateDatabase(database);

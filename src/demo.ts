@@ -3,14 +3,32 @@ import type { Services } from "./services";
 
 /** The demo organization `npm start` seeds into an empty embedded database. */
 export const DEMO_ORGANIZATION_ID = "0195f0a0-0000-7000-8000-000000000001";
+/** Each demo token's `sub` is an individual the seed creates, so every operation works with it. */
 export const DEMO_CALLERS: Record<"admin" | "agent" | "service", Caller> = {
-  admin: { individualId: "demo-admin", organizationId: DEMO_ORGANIZATION_ID, roles: ["admin"] },
-  agent: { individualId: "demo-agent", organizationId: DEMO_ORGANIZATION_ID, roles: ["agent"] },
+  admin: {
+    individualId: "0195f0a0-0000-7000-8000-0000000000a1",
+    organizationId: DEMO_ORGANIZATION_ID,
+    roles: ["admin"],
+  },
+  agent: {
+    individualId: "0195f0a0-0000-7000-8000-0000000000a2",
+    organizationId: DEMO_ORGANIZATION_ID,
+    roles: ["agent"],
+  },
   service: {
-    individualId: "demo-service",
+    individualId: "0195f0a0-0000-7000-8000-0000000000a3",
     organizationId: DEMO_ORGANIZATION_ID,
     roles: ["service"],
   },
+};
+
+const DEMO_CALLER_NAMES: Record<
+  keyof typeof DEMO_CALLERS,
+  { firstName: string; lastName: string }
+> = {
+  admin: { firstName: "Ada", lastName: "Admin" },
+  agent: { firstName: "Alex", lastName: "Agent" },
+  service: { firstName: "Sam", lastName: "Service" },
 };
 
 export async function seedDemoOrganization(services: Services): Promise<void> {
@@ -58,6 +76,14 @@ export async function seedDemoOrganization(services: Services): Promise<void> {
   ] as const;
   for (const contact of contacts) await services.contacts.import(organizationId, contact);
   const admin = DEMO_CALLERS.admin;
+  for (const [role, caller] of Object.entries(DEMO_CALLERS)) {
+    const names = DEMO_CALLER_NAMES[role as keyof typeof DEMO_CALLERS];
+    await services.individuals.create(
+      admin,
+      { ...names, accountType: "staff" },
+      caller.individualId,
+    );
+  }
   await services.contactPreferences.create(admin, {
     contact: "4571999999",
     country: "DK",

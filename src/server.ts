@@ -23,6 +23,7 @@ import {
 } from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
 import { compiledExecution } from "./graphql/compiled-executor";
+import { hostileStringsPlugin } from "./graphql/hostile-strings";
 import {
   GRAPHQL_BODY_LIMIT_BYTES,
   graphqlPostHandler,
@@ -132,6 +133,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     formatError: createErrorFormatter(logger),
     plugins: [
       queryLimitsPlugin(),
+      hostileStringsPlugin(),
       compiled.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),

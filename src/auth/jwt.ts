@@ -12,14 +12,21 @@ export interface TokenVerifier {
 
 function callerFromClaims(payload: Record<string, unknown>): Caller {
   const { sub, org, roles } = payload;
-  if (typeof sub !== "string" || !sub) throw new InvalidTokenError("the token has no sub claim");
+  // The sub is the caller's individual: messages, subscriptions and receipts are stored under it.
+  if (typeof sub !== "string" || !isUuid(sub)) {
+    throw new InvalidTokenError("the token's sub claim is not an individual id (a UUID)");
+  }
   if (typeof org !== "string" || !isUuid(org)) {
     throw new InvalidTokenError("the token's org claim is not an organization id");
   }
-  if (!Array.isArray(roles) || !roles.every((role) => ROLES.includes(role as Role))) {
+  if (
+    !Array.isArray(roles) ||
+    roles.length === 0 ||
+    !roles.every((role) => ROLES.includes(role as Role))
+  ) {
     throw new InvalidTokenError(`the token's roles claim must list some of ${ROLES.join(", ")}`);
   }
-  return { individualId: sub, organizationId: org.toLowerCase(), roles: roles as Role[] };
+  return { individualId: sub.toLowerCase(), organizationId: org.toLowerCase(), roles: roles as Role[] };
 }
 
 /** Verified tokens remembered per process, so a client's every request does not redo the crypto. */

@@ -30,9 +30,12 @@ export class ForbiddenError extends GraphQLError {
   }
 }
 
+/** `field` names the input that held the id, when the missing row was referenced from input. */
 export class NotFoundError extends GraphQLError {
-  constructor(entity: string, id: string) {
-    super(`${entity} ${id} not found`, { extensions: { code: "NOT_FOUND" } });
+  constructor(entity: string, id: string, field?: string) {
+    super(`${entity} ${id} not found`, {
+      extensions: { code: "NOT_FOUND", ...(field ? { field } : {}) },
+    });
   }
 }
 
@@ -132,6 +135,47 @@ export function isUniqueViolation(error: unknown): boolean {
 export function isStatementRefusal(error: unknown): boolean {
   const state = sqlState(error);
   return state !== undefined && !state.startsWith("08") && !state.startsWith("57");
+}
+
+/** A property of a database error, through Drizzle's wrapper. */
+function databaseErrorField(error: unknown, name: "constraint" | "detail"): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 4; depth += 1) {
+    const value = (current as Record<string, unknown>)[name];
+    if (typeof value === "string") return value;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** What a foreign key points at, and the input field that gave its id (given the missing id). */
+export interface Reference {
+  entity: string;
+  field: string | ((missingId: string) => string);
+}
+
+/**
+ * Runs a write and turns a foreign-key violation (23503) of one of `references`' constraints,
+ * keyed by constraint name, into NOT_FOUND naming the input field: an id of another organization
+ * or of nothing. The write's transaction has rolled back, so nothing of it is stored. The missing
+ * id is the last of the key Postgres reports ("Key (organization_id, x_id)=(…, …) is not present").
+ */
+export async function notFoundOnMissingReference<T>(
+  write: () => Promise<T>,
+  references: Record<string, Reference>,
+): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (sqlState(error) !== "23503") throw error;
+    const reference = references[databaseErrorField(error, "constraint") ?? ""];
+    if (!reference) throw error;
+    const key = /\)=\((.*)\) is not present/.exec(databaseErrorField(error, "detail") ?? "");
+    const missingId = key?.[1].split(", ").at(-1) ?? "";
+    const field =
+      typeof reference.field === "string" ? reference.field : reference.field(missingId);
+    throw new NotFoundError(reference.entity, missingId, field);
+  }
 }
 
 /** Runs a write and turns a unique-constraint violation into CONFLICT naming the input field. */

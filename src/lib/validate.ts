@@ -25,3 +25,50 @@ export function withoutUndefined<T extends object>(changes: T): Partial<T> {
     Object.entries(changes).filter(([, value]) => value !== undefined),
   ) as Partial<T>;
 }
+
+/**
+ * A NUL, which Postgres text cannot hold (22021), or an unpaired UTF-16 surrogate, which has no
+ * UTF-8 encoding: strings the database would refuse mid-statement, or store as U+FFFD.
+ */
+// eslint-disable-next-line no-control-regex -- the NUL is what this looks for
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a string no column may store, else null. */
+export function unstorableCharacterIn(value: string): string | null {
+  const match = UNSTORABLE.exec(value);
+  if (!match) return null;
+  return match[0] === "\u0000" ? "a NUL character" : "an unpaired UTF-16 surrogate";
+}
+
+/** The first string in a JSON-like value that no column may store, as a dot path from `path`. */
+export function findUnstorableString(
+  value: unknown,
+  path: string,
+): { field: string; problem: string } | null {
+  if (typeof value === "string") {
+    const problem = unstorableCharacterIn(value);
+    return problem ? { field: path, problem } : null;
+  }
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      const found = findUnstorableString(value[index], `${path}.${index}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      const found = findUnstorableString(inner, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** BAD_USER_INPUT naming the first string in `value` that no column may store. */
+export function checkStorableStrings(value: unknown, path: string): void {
+  const found = findUnstorableString(value, path);
+  if (found) {
+    throw new BadUserInputError(found.field, `${found.field} must not contain ${found.problem}`);
+  }
+}

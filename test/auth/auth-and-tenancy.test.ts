@@ -82,6 +82,22 @@ describe("authentication", () => {
     ]);
   });
 
+  it("refuses a token whose roles claim is empty", async () => {
+    const token = await server.tokenFor({ ...alpha.callers.admin, roles: [] });
+    const response = await server.gql(token, `{ contacts { totalCount } }`);
+    expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+    expect(response.errors?.[0].message).toMatch(/roles/);
+  });
+
+  it("refuses a token whose sub is not an individual id", async () => {
+    for (const sub of ["demo-admin", "", "0195f0a0-0000-7000-8000-00000000000"]) {
+      const token = await server.tokenFor({ ...alpha.callers.admin, individualId: sub });
+      const response = await server.gql(token, `{ contacts { totalCount } }`);
+      expect(errorCodes(response)).toEqual(["UNAUTHENTICATED"]);
+      expect(response.errors?.[0].message).toMatch(/sub/);
+    }
+  });
+
   it("refuses a token signed with RS256 when the server expects HS256 (no algorithm confusion)", async () => {
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     const token = await new SignJWT({ org: alpha.id, roles: ["admin"] })

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import type { DestinationStream } from "pino";
 import { startApp, type App } from "../../src/app";
 import type { Caller, Role } from "../../src/auth/caller";
 import { signToken } from "../../src/auth/jwt";
@@ -45,6 +46,8 @@ export interface TestServerOptions {
   env?: Record<string, string>;
   /** Start on this database instead of a fresh one, and leave it in place at stop (restart tests). */
   database?: TestDatabase;
+  /** Where the app's log lines go (tests that read them); LOG_LEVEL comes from `env`. */
+  logDestination?: DestinationStream;
 }
 
 /** Starts the real app on a fresh database and an ephemeral port; tests talk HTTP to it. */
@@ -61,7 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
-  const app = await startApp(config);
+  const app = await startApp(config, { logDestination: options.logDestination });
   const tokenFor = (caller: Caller, expiresIn: string | number = "1h") =>
     signToken(jwtSecret, caller, expiresIn);
 

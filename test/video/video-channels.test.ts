@@ -85,6 +85,11 @@ function withAgentAndPatient(extra: Record<string, unknown> = {}) {
   };
 }
 
+/** A new individual of `org`: participants and subjects must exist in the caller's organization. */
+async function individual(): Promise<string> {
+  return (await server.app.services.individuals.create(org.callers.admin, { firstName: "Pat" })).id;
+}
+
 function fieldOf(response: GraphQLResponse<unknown>): string | undefined {
   return response.errors?.[0]?.extensions?.field;
 }
@@ -93,7 +98,12 @@ beforeAll(async () => {
   server = await startTestServer();
   org = await server.createOrganization();
   otherOrg = await server.createOrganization();
-  patientId = newId();
+  patientId = await individual();
+  await server.app.services.individuals.create(
+    org.callers.admin,
+    {},
+    org.callers.agent.individualId,
+  );
   patientToken = await server.tokenFor({
     individualId: patientId,
     organizationId: org.id,
@@ -104,7 +114,13 @@ afterAll(() => server.stop());
 
 describe("Mutation.createVideoChannel", () => {
   it("is SCHEDULED with an appointment, OPEN without, and stores participants, subject and link", async () => {
-    const messagingChannelId = newId();
+    const { createChannel } = dataOf(
+      await server.gql<{ createChannel: { id: string } }>(
+        org.tokens.admin,
+        `mutation { createChannel(input: { name: "Visit" }) { id } }`,
+      ),
+    );
+    const messagingChannelId = createChannel.id;
     const start = "2031-05-04T10:00:00.000Z";
     const scheduled = await create(
       withAgentAndPatient({
@@ -551,7 +567,7 @@ describe("Mutation.finalizeVideoEncounter and Mutation.setVideoReminderTimer", (
 
 describe("Query.videoChannels", () => {
   it("lists the channels an individual participates in or is the subject of, by state, page by page", async () => {
-    const individualId = newId();
+    const individualId = await individual();
     const token = org.tokens.agent;
     const asParticipant = async (extra: Record<string, unknown> = {}) =>
       create({ participants: [{ individualId }], ...extra });
@@ -631,11 +647,14 @@ describe("Query.videoChannels", () => {
   });
 
   it("loads participants and compositions of a whole page in a constant number of statements", async () => {
-    const individualId = newId();
+    const individualId = await individual();
     const QUERY = `query ($individualId: ID!, $first: Int) { videoChannels(individualId: $individualId, first: $first) {
       nodes { id participants { id } compositions { id } } } }`;
     for (let index = 0; index < 6; index += 1) {
-      await create({ recorded: true, participants: [{ individualId }, { individualId: newId() }] });
+      await create({
+        recorded: true,
+        participants: [{ individualId }, { individualId: await individual() }],
+      });
     }
     const two = await server.gql(org.tokens.agent, QUERY, { individualId, first: 2 });
     const six = await server.gql(org.tokens.agent, QUERY, { individualId, first: 6 });

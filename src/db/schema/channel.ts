@@ -13,6 +13,7 @@ import {
 import { organizationId } from "./columns";
 import { individualGroups, individuals } from "./individual";
 import { organizations } from "./organization";
+import { textNumbers } from "./text";
 
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
@@ -58,6 +59,11 @@ export const channels = pgTable(
     foreignKey({
       columns: [table.organizationId, table.individualGroupId],
       foreignColumns: [individualGroups.organizationId, individualGroups.id],
+    }),
+    foreignKey({
+      name: "channels_text_number_fk",
+      columns: [table.organizationId, table.textNumberId],
+      foreignColumns: [textNumbers.organizationId, textNumbers.id],
     }),
     index("channels_modified_idx").on(table.organizationId, table.lastModifiedAt, table.id),
   ],

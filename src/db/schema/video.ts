@@ -13,6 +13,8 @@ import {
   varchar,
 } from "drizzle-orm/pg-core";
 import { lifecycleDates, organizationId } from "./columns";
+import { channels } from "./channel";
+import { individuals } from "./individual";
 import { organizations } from "./organization";
 
 export const videoChannelState = pgEnum("video_channel_state", ["OPEN", "SCHEDULED", "TERMINATED"]);
@@ -29,8 +31,8 @@ export const videoCompositionStatus = pgEnum("video_composition_status", [
 const timestampColumn = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
 
 /**
- * Seed 002 video-channels. Subjects, creators and messaging channels are individuals and channels
- * of the messaging module, referenced by id (no foreign key until both modules are merged).
+ * Seed 002 video-channels. Subjects and messaging channels are individuals and channels of the
+ * messaging module, with foreign keys in the organization; the creator is the caller's token sub.
  */
 export const videoChannels = pgTable(
   "video_channels",
@@ -63,6 +65,16 @@ export const videoChannels = pgTable(
   (table) => [
     primaryKey({ columns: [table.organizationId, table.id] }),
     foreignKey({ columns: [table.organizationId], foreignColumns: [organizations.id] }),
+    foreignKey({
+      name: "video_channels_messaging_channel_fk",
+      columns: [table.organizationId, table.messagingChannelId],
+      foreignColumns: [channels.organizationId, channels.id],
+    }),
+    foreignKey({
+      name: "video_channels_subject_fk",
+      columns: [table.organizationId, table.subjectId],
+      foreignColumns: [individuals.organizationId, individuals.id],
+    }),
     index("video_channels_subject_idx").on(table.organizationId, table.subjectId, table.id),
   ],
 );
@@ -94,6 +106,11 @@ export const videoParticipants = pgTable(
       columns: [table.organizationId, table.videoChannelId],
       foreignColumns: [videoChannels.organizationId, videoChannels.id],
     }).onDelete("cascade"),
+    foreignKey({
+      name: "video_participants_individual_fk",
+      columns: [table.organizationId, table.individualId],
+      foreignColumns: [individuals.organizationId, individuals.id],
+    }),
     uniqueIndex("video_participants_channel_individual_unique").on(
       table.organizationId,
       table.videoChannelId,

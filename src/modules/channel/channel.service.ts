@@ -6,7 +6,13 @@ import type {
   NewChannelRow,
   NewChannelSubscriberRow,
 } from "../../db/schema";
-import { BadUserInputError, ConflictError, ForbiddenError, NotFoundError } from "../../lib/errors";
+import {
+  BadUserInputError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  notFoundOnMissingReference,
+} from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { checkMaxLength, checkNotNull } from "../../lib/validate";
@@ -25,6 +31,11 @@ import type {
 import { SUBSCRIPTION_TYPES } from "./channel.type";
 
 const TEXT_MAX = 255;
+
+/** The text number is another module's row: its foreign key (migration 0007) checks it. */
+const CHANNEL_REFERENCES = {
+  channels_text_number_fk: { entity: "TextNumber", field: "input.textNumberId" },
+};
 
 export class ChannelService {
   constructor(
@@ -131,16 +142,23 @@ export class ChannelService {
       });
     }
     const subscribers = await this.newSubscribers(caller, channel.id!, inputs, now);
-    return this.db.transaction((tx) => this.repository.insert(tx, channel, subscribers));
+    return notFoundOnMissingReference(
+      () => this.db.transaction((tx) => this.repository.insert(tx, channel, subscribers)),
+      CHANNEL_REFERENCES,
+    );
   }
 
   async update(caller: Caller, id: string, input: UpdateChannelInput): Promise<ChannelRow> {
     const fields = await this.fieldsFromInput(caller, input);
-    return this.db.transaction(async (tx) => {
-      const channel = await this.lockManaged(tx, caller, id);
-      this.requireNotArchived(channel);
-      return this.repository.update(tx, caller.organizationId, channel.id, fields);
-    });
+    return notFoundOnMissingReference(
+      () =>
+        this.db.transaction(async (tx) => {
+          const channel = await this.lockManaged(tx, caller, id);
+          this.requireNotArchived(channel);
+          return this.repository.update(tx, caller.organizationId, channel.id, fields);
+        }),
+      CHANNEL_REFERENCES,
+    );
   }
 
   async setArchived(caller: Caller, id: string, archived: boolean): Promise<ChannelRow> {

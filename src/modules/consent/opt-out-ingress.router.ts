@@ -3,6 +3,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from "
 import type { ServiceAccount } from "../../config";
 import { BadUserInputError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
+import { checkStorableStrings } from "../../lib/validate";
 import type { Logger } from "../../logger";
 import type { ConsentService, OptOutRequest } from "./consent.service";
 
@@ -44,6 +45,7 @@ function requestFromBody(body: unknown): OptOutRequest {
   if (!body || typeof body !== "object" || Array.isArray(body)) {
     throw new BadUserInputError("body", "The body must be a JSON object");
   }
+  checkStorableStrings(body, "");
   const raw = body as Record<string, unknown>;
   const list = raw.communicationAttributesList ?? [];
   if (!Array.isArray(list))

@@ -35,9 +35,12 @@ export class IndividualGroupService {
     return this.repository.findMembersByGroupIds(organizationId, groupIds);
   }
 
-  async require(caller: Caller, id: string, field = "id"): Promise<IndividualGroupRow> {
-    const [row] = await this.repository.findByIds(caller.organizationId, [parseId(id, field)]);
-    if (!row) throw new NotFoundError("IndividualGroup", id);
+  /** `field` names the input that referenced the group, for BAD_USER_INPUT and NOT_FOUND. */
+  async require(caller: Caller, id: string, field?: string): Promise<IndividualGroupRow> {
+    const [row] = await this.repository.findByIds(caller.organizationId, [
+      parseId(id, field ?? "id"),
+    ]);
+    if (!row) throw new NotFoundError("IndividualGroup", id, field);
     return row;
   }
 
@@ -46,7 +49,7 @@ export class IndividualGroupService {
     const ids = [...new Set(groupIds.map((id) => parseId(id, field)))];
     const groups = await this.repository.findByIds(caller.organizationId, ids);
     const missing = ids.find((id) => !groups.some((group) => group.id === id));
-    if (missing) throw new NotFoundError("IndividualGroup", missing);
+    if (missing) throw new NotFoundError("IndividualGroup", missing, field);
     const members = await this.repository.findMembersByGroupIds(caller.organizationId, ids);
     return [...new Set(members.map((member) => member.individualId))];
   }

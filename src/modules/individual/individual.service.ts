@@ -54,7 +54,7 @@ export class IndividualService {
       (await this.repository.findByIds(caller.organizationId, unique)).map((row) => row.id),
     );
     const missing = unique.find((id) => !found.has(id));
-    if (missing) throw new NotFoundError("Individual", missing);
+    if (missing) throw new NotFoundError("Individual", missing, field);
     return unique;
   }
 
@@ -76,11 +76,16 @@ export class IndividualService {
     );
   }
 
-  async create(caller: Caller, input: CreateIndividualInput): Promise<IndividualRow> {
+  /** `id` is given only by seeds whose individuals must have known ids (the demo callers). */
+  async create(
+    caller: Caller,
+    input: CreateIndividualInput,
+    id: string = newId(),
+  ): Promise<IndividualRow> {
     const fields = await this.fieldsFromInput(caller, input);
     return this.repository.insert({
       organizationId: caller.organizationId,
-      id: newId(),
+      id,
       ...fields,
     });
   }

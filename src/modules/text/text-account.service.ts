@@ -52,7 +52,7 @@ export class TextAccountService {
     const [account] = await this.repository.findAccountsByIds(caller.organizationId, [
       parseId(id, field),
     ]);
-    if (!account) throw new NotFoundError("TextAccount", id);
+    if (!account) throw new NotFoundError("TextAccount", id, field === "id" ? undefined : field);
     return account;
   }
 
@@ -125,7 +125,7 @@ export class TextAccountService {
     const [number] = await this.repository.findNumbersByIds(caller.organizationId, [
       parseId(input.numberId, "input.numberId"),
     ]);
-    if (!number) throw new NotFoundError("TextNumber", input.numberId);
+    if (!number) throw new NotFoundError("TextNumber", input.numberId, "input.numberId");
     checkMaxLength(input.userId, 255, "input.userId");
     return this.repository.insertUserNumberMap({
       organizationId: caller.organizationId,

@@ -5,6 +5,7 @@ import type { TokenVerifier } from "../../auth/jwt";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
 import { NotFoundError } from "../../lib/errors";
+import { findUnstorableString } from "../../lib/validate";
 import { textStatusFromProvider } from "./provider/sms-provider";
 import type { TextService } from "./text.service";
 import { TWILIO_FORM_LIMITS } from "./twilio-webhooks.http";
@@ -89,6 +90,11 @@ export function createTextWebhooksRouter(
         return fail(403, "FORBIDDEN", "Status reports need the service or admin role");
       }
       const body = (req.body ?? {}) as Record<string, unknown>;
+      const unstorable = findUnstorableString(body, "");
+      if (unstorable) {
+        const { field, problem } = unstorable;
+        return fail(400, "BAD_USER_INPUT", `${field} must not contain ${problem}`);
+      }
       const reported = String(body.status ?? body.MessageStatus ?? "");
       const status = textStatusFromProvider(reported);
       if (!status) return fail(400, "BAD_USER_INPUT", `status "${reported}" is not a text status`);

@@ -141,10 +141,12 @@ export class TextService {
     );
     return outcomes.map((outcome, index) => {
       const { input, target } = requests[index];
-      if (!outcome.accountFound) return new NotFoundError("TextAccount", input.accountId);
+      if (!outcome.accountFound) {
+        return new NotFoundError("TextAccount", input.accountId, "input.accountId");
+      }
       if (!outcome.numberFound) {
         return input.numberId
-          ? new NotFoundError("TextNumber", input.numberId)
+          ? new NotFoundError("TextNumber", input.numberId, "input.numberId")
           : noSmsNumberError();
       }
       if (!outcome.numberSms) {

@@ -3,6 +3,7 @@ import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
 import { NotFoundError } from "../../lib/errors";
 import { textStatusFromProvider } from "./provider/sms-provider";
+import { findUnstorableString } from "../../lib/validate";
 import { isValidTwilioSignature } from "./provider/twilio-signature";
 import type { TextInboundService } from "./text-inbound.service";
 import type { TextService } from "./text.service";
@@ -70,6 +71,8 @@ export class TwilioWebhooks {
       return plain(401, "invalid signature");
     }
     if (!isUuid(call.organizationId)) return plain(404, "unknown organization");
+    const unstorable = findUnstorableString(call.params, "");
+    if (unstorable) return plain(400, `${unstorable.field} must not contain ${unstorable.problem}`);
     return null;
   }
 

@@ -6,7 +6,12 @@ import type {
   VideoChannelRow,
   VideoChannelStateValue,
 } from "../../db/schema";
-import { BadUserInputError, ConflictError, NotFoundError } from "../../lib/errors";
+import {
+  BadUserInputError,
+  ConflictError,
+  NotFoundError,
+  notFoundOnMissingReference,
+} from "../../lib/errors";
 import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { checkMaxLength, checkNotNull } from "../../lib/validate";
@@ -94,7 +99,22 @@ export class VideoChannelService {
       subjectId: input.subjectId ? parseId(input.subjectId, "input.subjectId") : null,
       createdBy: caller.individualId,
     };
-    return this.db.transaction((tx) => this.channels.insertChannel(tx, channel, participants));
+    const references = {
+      video_channels_messaging_channel_fk: {
+        entity: "Channel",
+        field: "input.messagingChannelId",
+      },
+      video_channels_subject_fk: { entity: "Individual", field: "input.subjectId" },
+      video_participants_individual_fk: {
+        entity: "Individual",
+        field: (missingId: string) =>
+          `input.participants.${participants.findIndex((p) => p.individualId === missingId)}.individualId`,
+      },
+    };
+    return notFoundOnMissingReference(
+      () => this.db.transaction((tx) => this.channels.insertChannel(tx, channel, participants)),
+      references,
+    );
   }
 
   async update(

@@ -1,0 +1,6 @@
+-- NOT VALID: every new row is checked, while a database whose older rows point at nothing (ids
+-- stored before these keys existed) still migrates; VALIDATE CONSTRAINT once they are cleaned up.
+ALTER TABLE "video_channels" ADD CONSTRAINT "video_channels_messaging_channel_fk" FOREIGN KEY ("organization_id","messaging_channel_id") REFERENCES "public"."channels"("organization_id","id") ON DELETE no action ON UPDATE no action NOT VALID;--> statement-breakpoint
+ALTER TABLE "video_channels" ADD CONSTRAINT "video_channels_subject_fk" FOREIGN KEY ("organization_id","subject_id") REFERENCES "public"."individuals"("organization_id","id") ON DELETE no action ON UPDATE no action NOT VALID;--> statement-breakpoint
+ALTER TABLE "video_participants" ADD CONSTRAINT "video_participants_individual_fk" FOREIGN KEY ("organization_id","individual_id") REFERENCES "public"."individuals"("organization_id","id") ON DELETE no action ON UPDATE no action NOT VALID;--> statement-breakpoint
+ALTER TABLE "channels" ADD CONSTRAINT "channels_text_number_fk" FOREIGN KEY ("organization_id","text_number_id") REFERENCES "public"."text_numbers"("organization_id","id") ON DELETE no action ON UPDATE no action NOT VALID;
