@@ -58,7 +58,9 @@ export function findingOf(request: FuzzRequest, answer: FuzzAnswer): string | nu
   if (answer.error && answer.status > 0 && answer.status < 500) return null;
   if (answer.error) {
     // Past the body limit the server may answer 413 and close before the client has sent it all.
-    if (request.category === "huge-body" && /EPIPE|ECONNRESET|socket hang up/.test(answer.error)) {
+    // Node answers a request line and headers past 16 KB with 431 and closes, maybe mid-send.
+    const huge = request.category === "huge-body" || request.path.length > 16_000;
+    if (huge && /EPIPE|ECONNRESET|socket hang up/.test(answer.error)) {
       return null;
     }
     return `no answer: ${answer.error}`;
