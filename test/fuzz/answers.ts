@@ -59,7 +59,8 @@ export function findingOf(request: FuzzRequest, answer: FuzzAnswer): string | nu
   if (answer.error) {
     // Past the body limit the server may answer 413 and close before the client has sent it all.
     // Node answers a request line and headers past 16 KB with 431 and closes, maybe mid-send.
-    const huge = request.category === "huge-body" || request.path.length > 16_000;
+    const head = request.path.length + Object.values(request.headers).join("").length;
+    const huge = request.category === "huge-body" || head > 16_000;
     if (huge && /EPIPE|ECONNRESET|socket hang up/.test(answer.error)) {
       return null;
     }
