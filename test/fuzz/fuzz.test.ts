@@ -57,6 +57,12 @@ interface Finding {
   finding: string;
 }
 
+/** The first field an operation selects, so that findings group by the resolver that failed. */
+function rootFieldOf(request: FuzzRequest): string {
+  const text = request.body ?? decodeURIComponent(request.path.replace(/\+/g, " "));
+  return /\{\s*(?:\w+\s*:\s*)?(\w+)/.exec(text)?.[1] ?? "-";
+}
+
 function compact(request: FuzzRequest, answer: FuzzAnswer): string {
   const cut = (text: string, length: number) =>
     text.length > length ? `${text.slice(0, length)}… (${text.length} chars)` : text;
@@ -124,7 +130,9 @@ describe("fuzz", () => {
 
       const groups = new Map<string, Finding[]>();
       for (const finding of findings) {
-        const key = `${finding.finding} | ${finding.request.category} | ${codesOf(finding.answer)}`;
+        // A resolver's failure (an error in a 200) is told apart by the field; a request's, not.
+        const field = finding.answer.status === 200 ? ` | ${rootFieldOf(finding.request)}` : "";
+        const key = `${finding.finding} | ${finding.request.category}${field} | ${codesOf(finding.answer)}`;
         groups.set(key, [...(groups.get(key) ?? []), finding]);
       }
       const report: string[] = [];
