@@ -1,5 +1,6 @@
 import type express from "express";
 import type { DestinationStream } from "pino";
+import { CredentialThrottle } from "./auth/credential-throttle";
 import { resolveJwtSecret } from "./auth/dev-secret";
 import { createTokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
@@ -43,16 +44,25 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
     const verifier = await createTokenVerifier(config.jwt);
-    const twilio = new TwilioWebhooks(config, services.texts, services.inboundTexts, logger);
+    // One count of refused credentials per source address, across GraphQL and the REST routes.
+    const throttle = new CredentialThrottle(config.authThrottle);
+    const twilio = new TwilioWebhooks(
+      config,
+      services.texts,
+      services.inboundTexts,
+      throttle,
+      logger,
+    );
     const routes: express.Router[] = [
-      createTextWebhooksRouter(twilio, services.texts, verifier, logger),
-      createOptOutIngressRouter(config.serviceAccounts, services.consent, logger),
+      createTextWebhooksRouter(twilio, services.texts, verifier, throttle, logger),
+      createOptOutIngressRouter(config.serviceAccounts, services.consent, throttle, logger),
     ];
     const server = await startServer({
       config,
       db: database.db,
       services,
       verifier,
+      throttle,
       logger,
       routes,
       plainRoutes: [twilioWebhookRoute(twilio)],

@@ -31,11 +31,19 @@ export function createErrorFormatter(logger: Logger) {
     const original = unwrapResolverError(error);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
     if (isPublicError(original)) return { ...formatted, extensions };
-    // Apollo re-codes validation-rule errors as GRAPHQL_VALIDATION_FAILED; ours keep their code.
-    // (Duck-typed: Apollo's GraphQLError may come from the other build of graphql-js.)
+    // Apollo re-codes validation-rule errors as GRAPHQL_VALIDATION_FAILED, and wraps an error the
+    // context function throws ("Context creation failed: …") when it comes from the other build
+    // of graphql-js than Apollo's (duck-typed here for the same reason): ours keep their code and
+    // message. `http` (status, headers) Apollo has already applied, from the wrapper's copy.
     const cause = (original as { originalError?: unknown } | null)?.originalError;
-    if (isPublicError(cause))
-      return { ...formatted, extensions: { ...extensions, ...cause.extensions } };
+    if (isPublicError(cause)) {
+      const { http: _http, ...causeExtensions } = cause.extensions;
+      return {
+        ...formatted,
+        message: cause.message,
+        extensions: { ...extensions, ...causeExtensions },
+      };
+    }
     const code = typeof extensions.code === "string" ? extensions.code : undefined;
     if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
       const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;

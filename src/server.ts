@@ -12,6 +12,7 @@ import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
 import express, { type ErrorRequestHandler } from "express";
 import { authenticate } from "./auth/bearer";
+import type { CredentialThrottle } from "./auth/credential-throttle";
 import type { TokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
 import { createRequestContext, type RequestContext } from "./context";
@@ -45,6 +46,8 @@ export interface ServerOptions {
   db: Database;
   services: Services;
   verifier: TokenVerifier;
+  /** Refused bearer tokens per source address; over the limit, GraphQL answers 429. */
+  throttle: CredentialThrottle;
   logger: Logger;
   /** Extra REST routes (webhooks, the seed-003 ingress), mounted beside /graphql. */
   routes?: express.Router[];
@@ -110,7 +113,7 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
 const GRAPHQL_PATH = "/graphql";
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
-  const { config, services, verifier, logger } = options;
+  const { config, services, verifier, throttle, logger } = options;
   const app = express();
   app.disable("x-powered-by");
   // Express would hash every response body, POSTs included, for an ETag no client revalidates.
@@ -156,7 +159,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     res.json({ status: "ok" });
   });
   const context = async (req: http.IncomingMessage) => {
-    const { caller, failure } = await authenticate(verifier, req);
+    const { caller, failure } = await authenticate(verifier, throttle, req);
     return {
       ...createRequestContext(services, caller, failure),
       tally: config.exposeStatementCount ? currentStatementTally() : undefined,

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type Response } from "express";
+import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { ServiceAccount } from "../../config";
 import { BadUserInputError } from "../../lib/errors";
 import { newId } from "../../lib/ids";
@@ -77,11 +78,13 @@ function requestFromBody(body: unknown): OptOutRequest {
 /**
  * Seed 003 REST ingress, kept for the systems that already post it: same service as the
  * recordOptOutEvent mutation; 200 with {errors, warnings}, 400 for a bad body, 401 without valid
- * service-account credentials.
+ * service-account credentials, 429 with Retry-After once the source address has presented too
+ * many wrong ones (CredentialThrottle).
  */
 export function createOptOutIngressRouter(
   accounts: ServiceAccount[],
   consent: ConsentService,
+  throttle: CredentialThrottle,
   logger: Logger,
 ): express.Router {
   const router = express.Router();
@@ -89,8 +92,21 @@ export function createOptOutIngressRouter(
     answerError(res, 400, "MALFORMED_BODY", "The body is not valid JSON");
 
   const authenticateAccount: express.RequestHandler = (req, res, next) => {
+    // No Authorization header is no guess: a client may ask for the challenge first.
+    const presented = req.headers.authorization !== undefined;
+    const retryAfter = presented ? throttle.retryAfterSecondsFor(req) : 0;
+    if (retryAfter > 0) {
+      res.setHeader("Retry-After", String(retryAfter));
+      return answerError(
+        res,
+        429,
+        "TOO_MANY_REQUESTS",
+        `Too many failed attempts; retry after ${retryAfter} s`,
+      );
+    }
     const account = serviceAccountOf(req, accounts);
     if (!account) {
+      if (presented) throttle.recordFailureOf(req);
       res.setHeader("WWW-Authenticate", 'Basic realm="switchboard"');
       return answerError(
         res,

@@ -1,10 +1,11 @@
 import express, { type Request, type Response } from "express";
 import { authenticate } from "../../auth/bearer";
+import { sourceAddressOf, type CredentialThrottle } from "../../auth/credential-throttle";
 import { hasAnyRole } from "../../auth/caller";
 import type { TokenVerifier } from "../../auth/jwt";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
-import { NotFoundError } from "../../lib/errors";
+import { NotFoundError, TooManyRequestsError } from "../../lib/errors";
 import { findUnstorableString } from "../../lib/validate";
 import { textStatusFromProvider } from "./provider/sms-provider";
 import type { TextService } from "./text.service";
@@ -26,6 +27,7 @@ function formParams(req: Request): Record<string, string> {
 
 function send(res: Response, answer: WebhookAnswer): void {
   res.status(answer.status);
+  if (answer.retryAfter !== undefined) res.setHeader("Retry-After", String(answer.retryAfter));
   if (answer.body === undefined) res.end();
   else res.type(answer.type!).send(answer.body);
 }
@@ -39,6 +41,7 @@ export function createTextWebhooksRouter(
   twilio: TwilioWebhooks,
   texts: TextService,
   verifier: TokenVerifier,
+  throttle: CredentialThrottle,
   logger: Logger,
 ): express.Router {
   const router = express.Router();
@@ -58,6 +61,7 @@ export function createTextWebhooksRouter(
           signature: req.get("x-twilio-signature"),
           params: formParams(req),
           textParam: req.query.text,
+          sourceAddress: sourceAddressOf(req),
         }),
       );
     };
@@ -84,7 +88,15 @@ export function createTextWebhooksRouter(
     async (req, res) => {
       const fail = (status: number, code: string, detail: string) =>
         res.status(status).json({ errors: [{ status, code, detail }] });
-      const { caller, failure } = await authenticate(verifier, req);
+      let authenticated;
+      try {
+        authenticated = await authenticate(verifier, throttle, req);
+      } catch (error) {
+        if (!(error instanceof TooManyRequestsError)) throw error;
+        res.setHeader("Retry-After", String(error.retryAfterSeconds));
+        return fail(429, "TOO_MANY_REQUESTS", error.message);
+      }
+      const { caller, failure } = authenticated;
       if (!caller) return fail(401, "UNAUTHENTICATED", failure ?? "A bearer token is required");
       if (!hasAnyRole(caller, ["service", "admin"])) {
         return fail(403, "FORBIDDEN", "Status reports need the service or admin role");

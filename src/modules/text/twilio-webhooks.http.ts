@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
+import { sourceAddressOf } from "../../auth/credential-throttle";
 import { sendRequestError } from "../../graphql/http-handler";
 import { readRequestBody, RequestBodyError } from "../../lib/http-body";
 import { signedUrl, type TwilioWebhooks, type WebhookAnswer } from "./twilio-webhooks";
@@ -68,6 +69,7 @@ function send(res: ServerResponse, answer: WebhookAnswer): void {
   res.writeHead(answer.status, {
     "content-type": `${answer.type}; charset=utf-8`,
     "content-length": Buffer.byteLength(answer.body),
+    ...(answer.retryAfter === undefined ? {} : { "retry-after": String(answer.retryAfter) }),
   });
   res.end(answer.body);
 }
@@ -103,6 +105,7 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
           signature: req.headers["x-twilio-signature"] as string | undefined,
           params: formParams(await readForm(req)),
           textParam: query === -1 ? undefined : parseQuery(url.slice(query + 1)).text,
+          sourceAddress: sourceAddressOf(req),
         };
         send(
           res,

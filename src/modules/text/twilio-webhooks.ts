@@ -1,3 +1,4 @@
+import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
@@ -19,13 +20,17 @@ export interface TwilioWebhookCall {
   params: Record<string, string>;
   /** The callback URL's `text` query parameter (a string only when given once). */
   textParam: unknown;
+  /** The socket's peer (sourceAddressOf), whom bad signatures count against. */
+  sourceAddress: string;
 }
 
 /** What a webhook answers: a status and, unless empty, a body of `type` (sent as UTF-8). */
 export interface WebhookAnswer {
   status: number;
-  type?: "text/plain" | "text/xml";
+  type?: "text/plain" | "text/xml" | "application/json";
   body?: string;
+  /** Seconds, sent as Retry-After (429). */
+  retryAfter?: number;
 }
 
 const plain = (status: number, body: string): WebhookAnswer => ({
@@ -48,7 +53,8 @@ export function signedUrl(
 
 /**
  * Provider webhooks, as Twilio calls them: form-encoded, signed with X-Twilio-Signature over the
- * configured auth token (401 otherwise), and idempotent on the provider message id.
+ * configured auth token (401 otherwise; 429 with Retry-After once the source address has sent too
+ * many bad signatures), and idempotent on the provider message id.
  */
 export class TwilioWebhooks {
   private readonly authToken: string | null;
@@ -57,6 +63,7 @@ export class TwilioWebhooks {
     readonly config: Config,
     private readonly texts: TextService,
     private readonly inbound: TextInboundService,
+    private readonly throttle: CredentialThrottle,
     readonly logger: Logger,
   ) {
     this.authToken = config.sms.provider === "twilio" ? config.sms.authToken : null;
@@ -64,10 +71,23 @@ export class TwilioWebhooks {
 
   /** Null when the call is signed and names an organization; else the refusal to answer. */
   private refusal(call: TwilioWebhookCall): WebhookAnswer | null {
+    // An unsigned call guesses nothing; a signed one counts against its address when wrong.
+    const signed = call.signature !== undefined;
+    const retryAfter = signed ? this.throttle.retryAfterSeconds(call.sourceAddress) : 0;
+    if (retryAfter > 0) {
+      const message = `Too many failed attempts; retry after ${retryAfter} s`;
+      return {
+        status: 429,
+        type: "application/json",
+        body: JSON.stringify({ errors: [{ code: "TOO_MANY_REQUESTS", message }] }),
+        retryAfter,
+      };
+    }
     if (
       !this.authToken ||
       !isValidTwilioSignature(this.authToken, call.signature, call.url, call.params)
     ) {
+      if (signed) this.throttle.recordFailure(call.sourceAddress);
       return plain(401, "invalid signature");
     }
     if (!isUuid(call.organizationId)) return plain(404, "unknown organization");
