@@ -34,7 +34,7 @@ import {
   sendRequestError,
 } from "./graphql/http-handler";
 import type { Logger } from "./logger";
-import { anonymousGate } from "./graphql/anonymous-gate";
+import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
@@ -198,13 +198,20 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
     (_req, _res, next) => tallied(next),
     (req, res, next) => {
-      context(req).then((contextValue) => {
-        const query = req.method === "GET" ? req.query : req.body;
-        const refusal = admission.refuse(query, contextValue);
-        if (refusal) return sendRefusal(res, refusal);
-        admitted.set(req, contextValue);
-        next();
-      }, next);
+      context(req).then(
+        (contextValue) => {
+          const query = req.method === "GET" ? req.query : req.body;
+          const refusal = admission.refuse(query, contextValue);
+          if (refusal) return sendRefusal(res, refusal);
+          admitted.set(req, contextValue);
+          next();
+        },
+        (error: unknown) => {
+          const refusal = refusalOfCodedError(error);
+          if (refusal) sendRefusal(res, refusal);
+          else next(error);
+        },
+      );
     },
     expressMiddleware(apollo, { context: async ({ req }) => admitted.get(req) ?? context(req) }),
   );

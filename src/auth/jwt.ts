@@ -26,7 +26,11 @@ function callerFromClaims(payload: Record<string, unknown>): Caller {
   ) {
     throw new InvalidTokenError(`the token's roles claim must list some of ${ROLES.join(", ")}`);
   }
-  return { individualId: sub.toLowerCase(), organizationId: org.toLowerCase(), roles: roles as Role[] };
+  return {
+    individualId: sub.toLowerCase(),
+    organizationId: org.toLowerCase(),
+    roles: roles as Role[],
+  };
 }
 
 /** Verified tokens remembered per process, so a client's every request does not redo the crypto. */

@@ -52,16 +52,30 @@ export interface GateRefusal {
 function refusalOf(
   status: number,
   error: GraphQLError,
-  code: string,
+  extensions: Record<string, unknown>,
   headers: Record<string, string> = {},
 ): GateRefusal {
   const { message, locations } = error;
-  const body = JSON.stringify({ errors: [{ message, locations, extensions: { code } }] });
+  const body = JSON.stringify({ errors: [{ message, locations, extensions }] });
   return {
     status,
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
     body,
   };
+}
+
+/**
+ * A coded error that carries its HTTP answer (TooManyRequestsError from authentication, say),
+ * thrown before Apollo has the request, as the answer Apollo would give; null for anything else.
+ */
+export function refusalOfCodedError(error: unknown): GateRefusal | null {
+  if (!(error instanceof GraphQLError)) return null;
+  const { http, ...extensions } = error.extensions as {
+    code?: unknown;
+    http?: { status?: number; headers?: Map<string, string> };
+  };
+  if (typeof extensions.code !== "string" || !http?.status) return null;
+  return refusalOf(http.status, error, extensions, Object.fromEntries(http.headers ?? []));
 }
 
 /**
@@ -77,9 +91,14 @@ export function anonymousGate(options: { federationSdlPublic: boolean }) {
   const allowed = new Set(["__typename", ...INTROSPECTION_FIELDS]);
   if (options.federationSdlPublic) allowed.add("_service");
   const unauthenticated = (authFailure: string | null) =>
-    refusalOf(401, new UnauthenticatedError(authFailure ?? undefined), "UNAUTHENTICATED", {
-      "www-authenticate": "Bearer",
-    });
+    refusalOf(
+      401,
+      new UnauthenticatedError(authFailure ?? undefined),
+      { code: "UNAUTHENTICATED" },
+      {
+        "www-authenticate": "Bearer",
+      },
+    );
   return {
     maxBodyBytes: ANONYMOUS_MAX_BODY_BYTES,
     /** The answer to an anonymous body over maxBodyBytes. */
@@ -94,7 +113,7 @@ export function anonymousGate(options: { federationSdlPublic: boolean }) {
       } catch (error) {
         if (error instanceof GraphQLError && !/more tha[nt] \d+ tokens/.test(error.message)) {
           // What Apollo would answer, from the parse already made.
-          return refusalOf(400, error, "GRAPHQL_PARSE_FAILED");
+          return refusalOf(400, error, { code: "GRAPHQL_PARSE_FAILED" });
         }
         return unauthenticated(authFailure);
       }

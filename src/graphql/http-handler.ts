@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { readRequestBody, RequestBodyError } from "../lib/http-body";
 import type { Logger } from "../logger";
-import type { GateRefusal } from "./anonymous-gate";
+import { refusalOfCodedError, type GateRefusal } from "./anonymous-gate";
 
 /** The body limit of every GraphQL request, the Express path's included. */
 export const GRAPHQL_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -123,6 +123,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
       if (res.headersSent) res.destroy();
       else if (error instanceof RequestBodyError)
         sendRequestError(res, error.status, error.message);
+      else if (refusalOfCodedError(error)) sendRefusal(res, refusalOfCodedError(error)!);
       else {
         logger.error({ err: error }, "GraphQL request failed outside Apollo's pipeline");
         sendRequestError(res, 500, "Internal server error");

@@ -154,7 +154,8 @@ describe("GraphQL bearer tokens", () => {
     const invalid = [expired, "garbage", `${org.tokens.agent.slice(0, -4)}AAAA`];
     for (let attempt = 0; attempt < LIMIT; attempt += 1) {
       const answer = await postQuery("127.0.0.3", invalid[attempt % invalid.length]);
-      expect(answer.status).toBe(200);
+      // Refused before running (the anonymous gate): 401.
+      expect(answer.status).toBe(401);
       expect(JSON.parse(answer.body).errors[0].extensions.code).toBe("UNAUTHENTICATED");
     }
     for (const send of [postQuery, getQuery]) {
