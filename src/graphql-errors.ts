@@ -22,6 +22,12 @@ function fieldOfVariableError(message: string): string | undefined {
   return /^Variable "\$([^"]+)"/.exec(message)?.[1];
 }
 
+function isClientStatus(error: unknown): boolean {
+  const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
+    ?.http?.status;
+  return typeof status === "number" && status >= 400 && status < 500;
+}
+
 /**
  * Passes our own coded errors and Apollo's request errors through, without stack traces;
  * anything else is logged and masked, so no SQL or internals reach a client.
@@ -48,6 +54,11 @@ export function createErrorFormatter(logger: Logger) {
     if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
       const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;
       return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
+    }
+    // Apollo's own refusals of a request without a code (a persisted query's hash that does not
+    // match, an unsupported version) carry only a 4xx status: the caller's mistake, said as such.
+    if (original === error && isClientStatus(original)) {
+      return { message: formatted.message, extensions: { ...extensions, code: "BAD_REQUEST" } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
     return {

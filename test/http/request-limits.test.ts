@@ -235,3 +235,15 @@ describe("in production", () => {
     expect(JSON.stringify(development.errors)).toMatch(/Did you mean/);
   });
 });
+
+describe("Apollo's refusals without a code", () => {
+  it("answers a persisted query whose hash does not match with BAD_REQUEST, 400", async () => {
+    const { response, body } = await post(
+      { query: `{ __typename }`, extensions: { persistedQuery: { version: 1, sha256Hash: "00" } } },
+      org.tokens.agent,
+    );
+    expect(response.status).toBe(400);
+    expect(errorCodes(body)).toEqual(["BAD_REQUEST"]);
+    expect(body.errors![0].message).toMatch(/sha does not match/);
+  });
+});
