@@ -1,6 +1,6 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isPublicError } from "./lib/errors";
+import { isDatabaseUnavailable, isPublicError, ServiceUnavailableError } from "./lib/errors";
 import type { Logger } from "./logger";
 
 /** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
@@ -40,6 +40,18 @@ export function createErrorFormatter(logger: Logger) {
     if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
       const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;
       return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
+    }
+    // The database unreachable or too slow: the caller's to retry (503), not a fault of ours.
+    // (graphql-jit's errors may carry the driver's only as their message: checked too.)
+    if (isDatabaseUnavailable(original) || isDatabaseUnavailable(formatted)) {
+      logger.warn({ err: original, path: formatted.path }, "database unavailable");
+      const unavailable = new ServiceUnavailableError();
+      return {
+        message: unavailable.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
     return {

@@ -1,4 +1,5 @@
-import { PollingWorker } from "../../lib/polling-worker";
+import { logRoundError, PollingWorker } from "../../lib/polling-worker";
+import { isDatabaseUnavailable } from "../../lib/errors";
 import type { Logger } from "../../logger";
 import type { ConsentChange } from "./consent-apply";
 import type { QueuedOptOutRequestRow } from "../../db/schema";
@@ -23,16 +24,29 @@ export class ConsentQueueWorker extends PollingWorker {
     private readonly logger: Logger,
     private readonly options: ConsentQueueOptions,
   ) {
-    super(options.pollIntervalMs, (error) =>
-      logger.error({ err: error }, "consent queue round failed"),
-    );
+    super(options.pollIntervalMs, (error) => logRoundError(logger, error, "consent queue round failed"));
   }
 
   /** Applies a round's claims one after another, each marked applied in its own transaction. */
   async runOnce(): Promise<number> {
+    // A failed round's claims, if handing them back failed too (the database was down).
+    if (this.unfinished.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
-    for (const queued of claimed) await this.applyQueued(queued);
+    this.unfinished = [...claimed];
+    while (this.unfinished.length > 0 && !this.stopping) {
+      await this.applyQueued(this.unfinished[0]);
+      this.unfinished.shift();
+    }
     return claimed.length;
+  }
+
+  /** Claimed in the current round and not applied yet: handed back at stop or after a failure. */
+  private unfinished: QueuedOptOutRequestRow[] = [];
+
+  protected override async releaseClaims(): Promise<void> {
+    const keys = this.unfinished.map(({ organizationId, id }) => ({ organizationId, id }));
+    await this.repository.releaseClaims(keys);
+    this.unfinished = [];
   }
 
   private async applyQueued(queued: QueuedOptOutRequestRow): Promise<void> {
@@ -46,6 +60,8 @@ export class ConsentQueueWorker extends PollingWorker {
       });
     } catch (error) {
       if (error instanceof AlreadyApplied) return;
+      // The database gone: the round fails and is retried, the request's claim handed back.
+      if (isDatabaseUnavailable(error)) throw error;
       this.logger.error({ err: error, requestId: queued.id }, "queued opt-out request failed");
       await this.repository.recordQueuedFailure(queued.organizationId, queued.id, String(error));
     }

@@ -1,4 +1,4 @@
-import { PollingWorker } from "../../lib/polling-worker";
+import { logRoundError, PollingWorker } from "../../lib/polling-worker";
 import type { TextRow, TextStatusValue } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
@@ -53,9 +53,7 @@ export class TextDispatcher extends PollingWorker {
     logger: Logger,
     private readonly options: DispatcherOptions,
   ) {
-    super(options.pollIntervalMs, (error) =>
-      logger.error({ err: error }, "text dispatch round failed"),
-    );
+    super(options.pollIntervalMs, (error) => logRoundError(logger, error, "text dispatch round failed"));
   }
 
   /**
@@ -64,17 +62,30 @@ export class TextDispatcher extends PollingWorker {
    * URL) and moves it; the dispatcher's move then changes nothing (forward only).
    */
   async runOnce(): Promise<number> {
+    // A failed round's claims, if handing them back failed too (the database was down).
+    if (this.unfinished.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimDue(
       this.options.batchSize,
       this.options.leaseMs,
       (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
     );
+    this.unfinished = claimed;
     const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
     await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+    this.unfinished = [];
     for (const { text, providerOptOut } of outcomes) {
       if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
     }
     return claimed.length;
+  }
+
+  /** Claimed in the current round and not recorded yet: handed back at stop or after a failure. */
+  private unfinished: readonly TextRow[] = [];
+
+  protected override async releaseClaims(): Promise<void> {
+    const keys = this.unfinished.map(({ organizationId, id }) => ({ organizationId, id }));
+    await this.repository.releaseClaims(keys);
+    this.unfinished = [];
   }
 
   /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */
