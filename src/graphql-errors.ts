@@ -15,6 +15,22 @@ const REQUEST_ERROR_CODES = new Set([
   "QUERY_TOO_COMPLEX",
 ]);
 
+const UNAVAILABLE = new ServiceUnavailableError();
+
+/**
+ * The innermost message of an unavailable database's error: Drizzle's wrapper carries the
+ * statement's parameters (phone numbers, messages), which have no place in a warning.
+ */
+function unavailableReason(error: unknown): string {
+  let current = error as { message?: unknown; cause?: unknown; originalError?: unknown } | null;
+  let reason = "";
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    if (typeof current.message === "string") reason = current.message;
+    current = (current.cause ?? current.originalError) as typeof current;
+  }
+  return reason;
+}
+
 /** `Variable "$input" got invalid value … at "input.type"; …` → "input.type". */
 function fieldOfVariableError(message: string): string | undefined {
   const at = /got invalid value .*? at "([^"]+)"/.exec(message);
@@ -30,6 +46,24 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    // The database unreachable or too slow: the caller's to retry (503), not a fault of ours.
+    // Checked first: graphql-jit hands a resolver's error on already coded INTERNAL_SERVER_ERROR,
+    // with the driver's error as its cause or only as its message.
+    if (
+      extensions.code === "INTERNAL_SERVER_ERROR" &&
+      (isDatabaseUnavailable(original) || isDatabaseUnavailable(error))
+    ) {
+      logger.warn(
+        { reason: unavailableReason(original), path: formatted.path },
+        "database unavailable",
+      );
+      return {
+        message: UNAVAILABLE.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      };
+    }
     if (isPublicError(original)) return { ...formatted, extensions };
     // Apollo re-codes validation-rule errors as GRAPHQL_VALIDATION_FAILED; ours keep their code.
     // (Duck-typed: Apollo's GraphQLError may come from the other build of graphql-js.)
@@ -40,18 +74,6 @@ export function createErrorFormatter(logger: Logger) {
     if (code && REQUEST_ERROR_CODES.has(code) && original === error) {
       const field = code === "BAD_USER_INPUT" ? fieldOfVariableError(formatted.message) : undefined;
       return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
-    }
-    // The database unreachable or too slow: the caller's to retry (503), not a fault of ours.
-    // (graphql-jit's errors may carry the driver's only as their message: checked too.)
-    if (isDatabaseUnavailable(original) || isDatabaseUnavailable(formatted)) {
-      logger.warn({ err: original, path: formatted.path }, "database unavailable");
-      const unavailable = new ServiceUnavailableError();
-      return {
-        message: unavailable.message,
-        path: formatted.path,
-        locations: formatted.locations,
-        extensions: { code: "SERVICE_UNAVAILABLE" },
-      };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
     return {

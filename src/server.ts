@@ -135,7 +135,9 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
 /** Unknown paths answer JSON, as every other error does (API.md), not Express's HTML page. */
 const notFoundHandler: express.RequestHandler = (req, res) => {
   res.status(404).json({
-    errors: [{ message: `No route for ${req.method} ${req.path}`, extensions: { code: "NOT_FOUND" } }],
+    errors: [
+      { message: `No route for ${req.method} ${req.path}`, extensions: { code: "NOT_FOUND" } },
+    ],
   });
 };
 

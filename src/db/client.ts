@@ -115,7 +115,9 @@ function guardPooledClient(client: pg.PoolClient, onError: (error: Error) => voi
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   const discardOnTimeout = (error: unknown) => {
     if (error instanceof Error && error.message === "Query read timeout") {
-      (client as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+      (
+        client as unknown as { connection: { stream: { destroy(): void } } }
+      ).connection.stream.destroy();
     }
   };
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {

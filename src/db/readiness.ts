@@ -8,7 +8,9 @@ import type { Database } from "./client";
  */
 export async function databaseAnswers(db: Database, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+  );
   const answered = db.execute(sql`select 1`).then(
     () => true,
     () => false,

@@ -11,7 +11,9 @@ export function sendServiceUnavailable(
   options: { close?: boolean } = {},
 ): void {
   if (res.headersSent || res.writableEnded) return;
-  const body = JSON.stringify({ errors: [{ message, extensions: { code: "SERVICE_UNAVAILABLE" } }] });
+  const body = JSON.stringify({
+    errors: [{ message, extensions: { code: "SERVICE_UNAVAILABLE" } }],
+  });
   res.writeHead(503, {
     "content-type": "application/json; charset=utf-8",
     "content-length": Buffer.byteLength(body),

@@ -24,7 +24,9 @@ export class ConsentQueueWorker extends PollingWorker {
     private readonly logger: Logger,
     private readonly options: ConsentQueueOptions,
   ) {
-    super(options.pollIntervalMs, (error) => logRoundError(logger, error, "consent queue round failed"));
+    super(options.pollIntervalMs, (error) =>
+      logRoundError(logger, error, "consent queue round failed"),
+    );
   }
 
   /** Applies a round's claims one after another, each marked applied in its own transaction. */

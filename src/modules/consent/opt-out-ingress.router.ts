@@ -115,7 +115,12 @@ export function createOptOutIngressRouter(
       if (res.headersSent) return; // answered 503 at the request deadline
       if (isDatabaseUnavailable(error)) {
         logger.warn({ err: error }, "opt-out ingress: database unavailable");
-        return answerError(res, 503, "SERVICE_UNAVAILABLE", "The service is unavailable; retry later");
+        return answerError(
+          res,
+          503,
+          "SERVICE_UNAVAILABLE",
+          "The service is unavailable; retry later",
+        );
       }
       logger.error({ err: error }, "opt-out ingress failed");
       answerError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");

@@ -53,7 +53,9 @@ export class TextDispatcher extends PollingWorker {
     logger: Logger,
     private readonly options: DispatcherOptions,
   ) {
-    super(options.pollIntervalMs, (error) => logRoundError(logger, error, "text dispatch round failed"));
+    super(options.pollIntervalMs, (error) =>
+      logRoundError(logger, error, "text dispatch round failed"),
+    );
   }
 
   /**
