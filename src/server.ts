@@ -274,8 +274,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     async drain(graceMs) {
       draining = true;
       const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
-      // Node closes idle kept-alive sockets on close(); busy ones close after their answer.
-      inFlight.closeConnectionsWhenDone();
       await inFlight.settled(graceMs);
       inFlight.answerAll("The server is shutting down; retry");
       // Every request has its answer: what is still open is a client slow to close its end.

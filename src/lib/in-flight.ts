@@ -63,11 +63,6 @@ export class InFlightResponses {
     clearTimeout(timer);
   }
 
-  /** Every response that has not begun: `connection: close` from now on (a shutdown's drain). */
-  closeConnectionsWhenDone(): void {
-    for (const res of this.open) if (!res.headersSent) res.setHeader("connection", "close");
-  }
-
   /** Answers every response still open 503 (the end of a shutdown's grace). */
   answerAll(message: string): void {
     for (const res of this.open) sendServiceUnavailable(res, message, { close: true });

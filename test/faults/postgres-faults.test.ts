@@ -14,7 +14,7 @@ import { startServerProcess, ThrowawayCluster, type ServerProcess } from "./clus
  */
 const onPostgres = process.env.TEST_DB === "postgres";
 if (!onPostgres) {
-  console.log(
+  console.error(
     "test/faults/postgres-faults.test.ts skipped: it kills and freezes a Postgres cluster of its own (run with TEST_DATABASE_URL)",
   );
 }
@@ -314,7 +314,7 @@ describe.skipIf(!onPostgres)("Postgres killed and frozen under load", () => {
         );
         expect(body.data?.contactPreferenceFor, outcome.key).toEqual({ doNotText: true });
       }
-      console.log(
+      console.error(
         `faults: ${outcomes.length} requests, ${failures.length} answered 503 (kill ${inKill.length}, freeze ${inFreeze.length}); ` +
           `slowest in the freeze ${Math.max(...frozenRequests.map((o) => o.elapsedMs))} ms; ` +
           `${acknowledgedTexts.length} texts and ${acknowledgedOptOuts.length} opt-outs acknowledged`,
