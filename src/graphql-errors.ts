@@ -1,6 +1,11 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isDatabaseUnavailable, isPublicError, ServiceUnavailableError } from "./lib/errors";
+import {
+  innermostMessage,
+  isDatabaseUnavailable,
+  isPublicError,
+  ServiceUnavailableError,
+} from "./lib/errors";
 import type { Logger } from "./logger";
 
 /** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
@@ -16,20 +21,6 @@ const REQUEST_ERROR_CODES = new Set([
 ]);
 
 const UNAVAILABLE = new ServiceUnavailableError();
-
-/**
- * The innermost message of an unavailable database's error: Drizzle's wrapper carries the
- * statement's parameters (phone numbers, messages), which have no place in a warning.
- */
-function unavailableReason(error: unknown): string {
-  let current = error as { message?: unknown; cause?: unknown; originalError?: unknown } | null;
-  let reason = "";
-  for (let depth = 0; current && depth < 6; depth += 1) {
-    if (typeof current.message === "string") reason = current.message;
-    current = (current.cause ?? current.originalError) as typeof current;
-  }
-  return reason;
-}
 
 /** `Variable "$input" got invalid value … at "input.type"; …` → "input.type". */
 function fieldOfVariableError(message: string): string | undefined {
@@ -54,7 +45,7 @@ export function createErrorFormatter(logger: Logger) {
       (isDatabaseUnavailable(original) || isDatabaseUnavailable(error))
     ) {
       logger.warn(
-        { reason: unavailableReason(original), path: formatted.path },
+        { reason: innermostMessage(original), path: formatted.path },
         "database unavailable",
       );
       return {

@@ -164,6 +164,20 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
+/**
+ * The innermost message of an unavailable database's error: Drizzle's wrapper carries the
+ * statement's parameters (phone numbers, messages), which have no place in a warning.
+ */
+export function innermostMessage(error: unknown): string {
+  let current = error as { message?: unknown; cause?: unknown; originalError?: unknown } | null;
+  let reason = "";
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    if (typeof current.message === "string") reason = current.message;
+    current = (current.cause ?? current.originalError) as typeof current;
+  }
+  return reason;
+}
+
 /** Postgres unique_violation, whichever driver raised it. */
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === "23505";

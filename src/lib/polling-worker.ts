@@ -1,4 +1,4 @@
-import { isDatabaseUnavailable } from "./errors";
+import { innermostMessage, isDatabaseUnavailable } from "./errors";
 
 /** After a failed round: 0.5 s, 1 s, 2 s … capped at 15 s, each with jitter (½ to 1×). */
 export function failureBackoffMs(failures: number, random: () => number = Math.random): number {
@@ -11,8 +11,10 @@ export function logRoundError(
   error: unknown,
   message: string,
 ): void {
-  if (isDatabaseUnavailable(error)) logger.warn({ err: error }, `${message}: database unavailable`);
-  else logger.error({ err: error }, message);
+  // The reason only: Drizzle's wrapper carries the statement's parameters (phone numbers).
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ reason: innermostMessage(error) }, `${message}: database unavailable`);
+  } else logger.error({ err: error }, message);
 }
 
 /**
