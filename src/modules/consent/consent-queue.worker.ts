@@ -32,23 +32,31 @@ export class ConsentQueueWorker extends PollingWorker {
   /** Applies a round's claims one after another, each marked applied in its own transaction. */
   async runOnce(): Promise<number> {
     // A failed round's claims, if handing them back failed too (the database was down).
-    if (this.unfinished.length > 0) await this.releaseClaims();
+    if (this.abandoned.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
-    this.unfinished = [...claimed];
-    while (this.unfinished.length > 0 && !this.stopping) {
-      await this.applyQueued(this.unfinished[0]);
-      this.unfinished.shift();
+    let next = 0;
+    try {
+      for (; next < claimed.length && !this.stopping; next += 1) {
+        await this.applyQueued(claimed[next]);
+      }
+    } finally {
+      // Not applied: the round failed, or the worker is stopping.
+      this.abandoned.push(...claimed.slice(next));
     }
     return claimed.length;
   }
 
-  /** Claimed in the current round and not applied yet: handed back at stop or after a failure. */
-  private unfinished: QueuedOptOutRequestRow[] = [];
+  /** Claims not applied, to hand back (only those of this worker's own rounds). */
+  private abandoned: QueuedOptOutRequestRow[] = [];
 
   protected override async releaseClaims(): Promise<void> {
-    const keys = this.unfinished.map(({ organizationId, id }) => ({ organizationId, id }));
-    await this.repository.releaseClaims(keys);
-    this.unfinished = [];
+    const released = this.abandoned.splice(0);
+    try {
+      await this.repository.releaseClaims(released);
+    } catch (error) {
+      this.abandoned.push(...released);
+      throw error;
+    }
   }
 
   private async applyQueued(queued: QueuedOptOutRequestRow): Promise<void> {

@@ -65,29 +65,39 @@ export class TextDispatcher extends PollingWorker {
    */
   async runOnce(): Promise<number> {
     // A failed round's claims, if handing them back failed too (the database was down).
-    if (this.unfinished.length > 0) await this.releaseClaims();
+    if (this.abandoned.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimDue(
       this.options.batchSize,
       this.options.leaseMs,
       (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
     );
-    this.unfinished = claimed;
-    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
-    await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
-    this.unfinished = [];
-    for (const { text, providerOptOut } of outcomes) {
-      if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+    try {
+      const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
+      await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+      for (const { text, providerOptOut } of outcomes) {
+        if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+      }
+    } catch (error) {
+      this.abandoned.push(...claimed);
+      throw error;
     }
     return claimed.length;
   }
 
-  /** Claimed in the current round and not recorded yet: handed back at stop or after a failure. */
-  private unfinished: readonly TextRow[] = [];
+  /**
+   * Claims of rounds that failed before recording them, to hand back (only those: rounds may run
+   * side by side, drain() beside the loop, and another round's claims are not this one's).
+   */
+  private abandoned: TextRow[] = [];
 
   protected override async releaseClaims(): Promise<void> {
-    const keys = this.unfinished.map(({ organizationId, id }) => ({ organizationId, id }));
-    await this.repository.releaseClaims(keys);
-    this.unfinished = [];
+    const released = this.abandoned.splice(0);
+    try {
+      await this.repository.releaseClaims(released);
+    } catch (error) {
+      this.abandoned.push(...released);
+      throw error;
+    }
   }
 
   /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */
