@@ -33,11 +33,24 @@ export interface AppOptions {
   logDestination?: DestinationStream;
 }
 
+/** Waits for `work`, but no longer than `ms`. */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
+
 /** Opens the database, migrates it, and serves the graph: everything `npm start` and the tests run. */
 export async function startApp(baseConfig: Config, options: AppOptions = {}): Promise<App> {
   const config: Config = { ...baseConfig, jwt: resolveJwtSecret(baseConfig) };
   const logger = createLogger(config, options.logDestination);
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    deadlines: config.deadlines,
+    onConnectionError: (error) =>
+      logger.warn({ err: error }, "a database connection failed; the pool replaces it"),
+  });
   try {
     await migrateDatabase(database);
     const services = createServices(database.db, config, logger);
@@ -78,7 +91,11 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       logger,
       jwtSecret,
       async stop() {
-        await Promise.all(services.workers.map((worker) => worker.stop()));
+        const graceMs = config.shutdownGraceMs;
+        // Requests drain while the workers finish their round and hand back what they claimed;
+        // a worker stuck on an unanswering database is not waited for past the grace.
+        const workersStopped = Promise.all(services.workers.map((worker) => worker.stop()));
+        await Promise.all([server.drain(graceMs), settledWithin(workersStopped, graceMs)]);
         await server.stop();
         await database.close();
       },

@@ -1,6 +1,11 @@
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { GraphQLFormattedError } from "graphql";
-import { isPublicError } from "./lib/errors";
+import {
+  innermostMessage,
+  isDatabaseUnavailable,
+  isPublicError,
+  ServiceUnavailableError,
+} from "./lib/errors";
 import type { Logger } from "./logger";
 
 /** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
@@ -14,6 +19,8 @@ const REQUEST_ERROR_CODES = new Set([
   "PERSISTED_QUERY_NOT_SUPPORTED",
   "QUERY_TOO_COMPLEX",
 ]);
+
+const UNAVAILABLE = new ServiceUnavailableError();
 
 /** `Variable "$input" got invalid value … at "input.type"; …` → "input.type". */
 function fieldOfVariableError(message: string): string | undefined {
@@ -36,6 +43,24 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    // The database unreachable or too slow: the caller's to retry (503), not a fault of ours.
+    // Checked first: graphql-jit hands a resolver's error on already coded INTERNAL_SERVER_ERROR,
+    // with the driver's error as its cause or only as its message.
+    if (
+      extensions.code === "INTERNAL_SERVER_ERROR" &&
+      (isDatabaseUnavailable(original) || isDatabaseUnavailable(error))
+    ) {
+      logger.warn(
+        { reason: innermostMessage(original), path: formatted.path },
+        "database unavailable",
+      );
+      return {
+        message: UNAVAILABLE.message,
+        path: formatted.path,
+        locations: formatted.locations,
+        extensions: { code: "SERVICE_UNAVAILABLE" },
+      };
+    }
     if (isPublicError(original)) return { ...formatted, extensions };
     // Apollo re-codes validation-rule errors as GRAPHQL_VALIDATION_FAILED, and wraps an error the
     // context function throws ("Context creation failed: …") when it comes from the other build

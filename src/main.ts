@@ -3,6 +3,9 @@ import { startApp } from "./app";
 import { ConfigError, loadConfig } from "./config";
 import { DEMO_CALLERS, DEMO_ORGANIZATION_ID, seedDemoOrganization } from "./demo";
 
+/** How long past the shutdown grace closing the database may take before the process exits anyway. */
+const SHUTDOWN_BACKSTOP_MS = 3_000;
+
 async function main(): Promise<void> {
   let config;
   try {
@@ -39,13 +42,27 @@ async function main(): Promise<void> {
       console.log(`  ${role.padEnd(7)} ${await signToken(app.jwtSecret, caller)}`);
     }
   }
+  let stopping = false;
   const shutdown = async (signal: string) => {
-    app.logger.info({ signal }, "shutting down");
-    await app.stop();
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal, graceMs: app.config.shutdownGraceMs }, "shutting down");
+    // app.stop() answers every request by the end of the grace; closing the database after it
+    // may wait on one that does not answer, which must not keep the process up for long.
+    const backstop = setTimeout(() => {
+      app.logger.warn("the database did not close in time; exiting");
+      process.exit(0);
+    }, app.config.shutdownGraceMs + SHUTDOWN_BACKSTOP_MS);
+    backstop.unref();
+    try {
+      await app.stop();
+    } catch (error) {
+      app.logger.warn({ err: error }, "shutdown did not complete cleanly");
+    }
     process.exit(0);
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 main().catch((error: unknown) => {

@@ -1,7 +1,6 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginDrainHttpServer } from "@apollo/server/plugin/drainHttpServer";
 import {
   ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
@@ -17,6 +16,7 @@ import type { TokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
 import { createRequestContext, type RequestContext } from "./context";
 import type { Database } from "./db/client";
+import { databaseAnswers } from "./db/readiness";
 import {
   currentStatementTally,
   withStatementTally,
@@ -33,13 +33,13 @@ import {
   sendRefusal,
   sendRequestError,
 } from "./graphql/http-handler";
+import { InFlightResponses, sendServiceUnavailable } from "./lib/in-flight";
 import type { Logger } from "./logger";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
 import { buildGatewaySchema } from "./schema";
 import type { Services } from "./services";
-import { sql } from "drizzle-orm";
 
 export interface ServerOptions {
   config: Config;
@@ -66,7 +66,35 @@ export interface PlainHttpRoute {
 export interface RunningServer {
   url: string;
   port: number;
+  /**
+   * Drains: stops accepting connections, answers requests arriving on kept-alive ones 503 with
+   * `connection: close`, waits up to `graceMs` for those in flight and answers the rest 503.
+   * Resolves once every request has its answer; stop() then stops Apollo.
+   */
+  drain(graceMs: number): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * Marks a GraphQL response whose errors include SERVICE_UNAVAILABLE (the database unreachable or
+ * too slow, graphql-errors.ts) as HTTP 503: Apollo takes the status from the error's
+ * `extensions.http` before formatError maps a driver error to that code, so it is set here.
+ */
+function serviceUnavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== "single") return;
+          const errors = response.body.singleResult.errors ?? [];
+          if (errors.some((error) => error.extensions?.code === "SERVICE_UNAVAILABLE")) {
+            response.http.status = 503;
+            response.http.headers.set("retry-after", "1");
+          }
+        },
+      };
+    },
+  };
 }
 
 /** Reports the request's SQL statement count in `extensions.sqlStatements` (tests, benchmarks). */
@@ -100,6 +128,8 @@ function landingPage(options: ServerOptions) {
 
 /** Malformed JSON and other body errors answer as GraphQL errors, never an HTML stack page. */
 const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
+  // Answered 503 already (the request deadline); what the handler wrote after it is dropped.
+  if (res.headersSent) return;
   const status = typeof error?.status === "number" ? error.status : 500;
   const message =
     error?.type === "entity.parse.failed"
@@ -110,6 +140,59 @@ const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
   sendRequestError(res, status, message);
 };
 
+/** Unknown paths answer JSON, as every other error does (API.md), not Express's HTML page. */
+const notFoundHandler: express.RequestHandler = (req, res) => {
+  res.status(404).json({
+    errors: [
+      { message: `No route for ${req.method} ${req.path}`, extensions: { code: "NOT_FOUND" } },
+    ],
+  });
+};
+
+/**
+ * GET /livez (the process answers) and GET /readyz (Postgres answers `select 1` within
+ * deadlines.readinessMs; /healthz is its old name), served before anything else, drains included:
+ * a draining instance is alive, and ready for as long as its database is.
+ */
+function serveProbe(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  db: Database,
+  readinessMs: number,
+): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  const path = (req.url ?? "").split("?", 1)[0];
+  if (path === "/livez") {
+    sendJson(res, 200, { status: "ok" });
+    return true;
+  }
+  if (path !== "/readyz" && path !== "/healthz") return false;
+  void databaseAnswers(db, readinessMs).then((ready) =>
+    ready
+      ? sendJson(res, 200, { status: "ok" })
+      : sendJson(res, 503, {
+          status: "unavailable",
+          errors: [
+            {
+              message: `The database did not answer within ${readinessMs} ms`,
+              extensions: { code: "SERVICE_UNAVAILABLE" },
+            },
+          ],
+        }),
+  );
+  return true;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    "cache-control": "no-store",
+  });
+  res.end(text);
+}
+
 const GRAPHQL_PATH = "/graphql";
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -118,7 +201,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   app.disable("x-powered-by");
   // Express would hash every response body, POSTs included, for an ETag no client revalidates.
   app.set("etag", false);
-  // Its request handler is attached once Apollo has started (the drain plugin needs the server).
+  // Its request handler is attached once Apollo has started. Draining it at shutdown is drain()'s
+  // (Apollo's drain plugin would cut requests still running at its grace instead of answering).
   const httpServer = http.createServer();
   const schema = await buildGatewaySchema();
   const compiled = compiledExecution(schema);
@@ -138,7 +222,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       queryLimitsPlugin(),
       hostileStringsPlugin(),
       compiled.plugin,
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      serviceUnavailableStatusPlugin(),
       ApolloServerPluginInlineTraceDisabled(),
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.
       ApolloServerPluginCacheControlDisabled(),
@@ -154,10 +238,6 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ? cors({ origin: config.corsOrigins.includes("*") ? true : config.corsOrigins })
       : undefined;
   if (corsMiddleware) app.use(corsMiddleware);
-  app.get("/healthz", async (_req, res) => {
-    await options.db.execute(sql`select 1`);
-    res.json({ status: "ok" });
-  });
   const context = async (req: http.IncomingMessage) => {
     const { caller, failure } = await authenticate(verifier, throttle, req);
     return {
@@ -184,7 +264,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     else serve();
   };
   const plainRoutes = options.plainRoutes ?? [];
+  const inFlight = new InFlightResponses(config.deadlines.requestMs);
+  let draining = false;
   httpServer.on("request", (req, res) => {
+    if (serveProbe(req, res, options.db, config.deadlines.readinessMs)) return;
+    if (draining) {
+      sendServiceUnavailable(res, "The server is shutting down; retry", { close: true });
+      return;
+    }
+    inFlight.track(res);
     if (isPlainGraphQLPost(req, GRAPHQL_PATH)) {
       return withCors(req, res, () => void tallied(() => answerPost(req, res)));
     }
@@ -218,6 +306,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // After /graphql, so that GraphQL requests, the many, skip matching the REST routes' paths.
   for (const router of options.routes ?? []) app.use(router);
   app.get("/", (_req, res) => res.redirect(GRAPHQL_PATH));
+  app.use(notFoundHandler);
   app.use(bodyErrorHandler);
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
@@ -225,6 +314,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     url: `http://localhost:${port}${GRAPHQL_PATH}`,
     port,
+    async drain(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await inFlight.settled(graceMs);
+      inFlight.answerAll("The server is shutting down; retry");
+      // Every request has its answer: what is still open is a client slow to close its end.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 200))]);
+      httpServer.closeAllConnections();
+    },
     stop: () => apollo.stop(),
   };
 }

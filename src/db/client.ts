@@ -8,6 +8,7 @@ import pg from "pg";
 import * as schema from "./schema";
 import { prepareStatementsByText } from "./named-statements";
 import { statementCountingLogger } from "./statement-count";
+import type { DeadlineConfig } from "../config";
 
 export type Schema = typeof schema;
 /** The query surface both drivers share; services never know which one runs. */
@@ -35,6 +36,11 @@ export interface DatabaseHandle {
   /** Set on the real-Postgres path, for the migrator's advisory lock and LISTEN/NOTIFY. */
   pool: pg.Pool | null;
   pglite: PGlite | null;
+  /**
+   * A connection of its own, outside the pool and without the statement deadlines (migrations
+   * run longer than any request may); the caller ends it. Real Postgres only.
+   */
+  dedicatedClient(): Promise<pg.Client>;
   close(): Promise<void>;
 }
 
@@ -42,20 +48,42 @@ export interface DatabaseOptions {
   databaseUrl: string | null;
   dataDir: string;
   poolSize?: number;
+  /** Connect and statement deadlines (config.deadlines); none when omitted. */
+  deadlines?: Pick<DeadlineConfig, "connectMs" | "statementMs">;
+  /** Where a lost connection is reported (as a warning: the pool replaces it). */
+  onConnectionError?: (error: Error) => void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
+    const { databaseUrl, deadlines } = options;
+    const onError = options.onConnectionError ?? (() => undefined);
     const pool = new pg.Pool({
-      connectionString: options.databaseUrl,
+      connectionString: databaseUrl,
       max: options.poolSize ?? 10,
+      // Bounds opening a connection and, as well, waiting for a free one in a full pool.
+      connectionTimeoutMillis: deadlines?.connectMs,
+      // The server cancels a statement past it (57014); the client gives up on its own too, for
+      // a server that is frozen and enforces nothing (pg's "Query read timeout").
+      statement_timeout: deadlines?.statementMs,
+      query_timeout: deadlines ? deadlines.statementMs + CLIENT_TIMEOUT_MARGIN_MS : undefined,
     });
     // An idle client that loses its connection (server restart, failover) is dropped from the
     // pool; without a listener that 'error' event would end the process.
-    pool.on("error", () => undefined);
+    pool.on("error", onError);
+    pool.on("connect", (client) => guardPooledClient(client, onError));
     prepareStatementsByText(pool);
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
-    return { db, kind: "postgres", pool, pglite: null, close: () => pool.end() };
+    const dedicatedClient = async () => {
+      const client = new pg.Client({
+        connectionString: databaseUrl,
+        connectionTimeoutMillis: deadlines?.connectMs,
+      });
+      client.on("error", onError);
+      await client.connect();
+      return client;
+    };
+    return { db, kind: "postgres", pool, pglite: null, dedicatedClient, close: () => pool.end() };
   }
   const inMemory = options.dataDir === ":memory:";
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
@@ -65,5 +93,45 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
     schema,
     logger: statementCountingLogger,
   }) as unknown as Database;
-  return { db, kind: "pglite", pool: null, pglite, close: () => pglite.close() };
+  const dedicatedClient = () => Promise.reject(new Error("PGlite has no dedicated connections"));
+  return { db, kind: "pglite", pool: null, pglite, dedicatedClient, close: () => pglite.close() };
+}
+
+/**
+ * The client gives up a little after the server's own statement_timeout, so that a live server's
+ * cancellation (a clean 57014 on a connection still usable) comes first.
+ */
+const CLIENT_TIMEOUT_MARGIN_MS = 500;
+
+/**
+ * A checked-out client is not covered by the pool's idle 'error' listener: one whose server dies
+ * mid-transaction emits 'error' with nobody listening, which ends the process. And a statement
+ * the client gave up on (Query read timeout) still occupies its connection, so every later one
+ * would queue behind it: the connection is closed, which fails what is queued at once and makes
+ * the pool discard the client when it is released.
+ */
+function guardPooledClient(client: pg.PoolClient, onError: (error: Error) => void): void {
+  client.on("error", onError);
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const discardOnTimeout = (error: unknown) => {
+    if (error instanceof Error && error.message === "Query read timeout") {
+      (
+        client as unknown as { connection: { stream: { destroy(): void } } }
+      ).connection.stream.destroy();
+    }
+  };
+  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
+    const last = args.length - 1;
+    const callback = args[last];
+    if (typeof callback === "function") {
+      args[last] = (error: unknown, result: unknown) => {
+        if (error) discardOnTimeout(error);
+        callback(error, result);
+      };
+      return query(...args);
+    }
+    const result = query(...args);
+    if (result instanceof Promise) result.catch(discardOnTimeout);
+    return result;
+  };
 }

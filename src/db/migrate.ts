@@ -19,12 +19,15 @@ export async function migrateDatabase(handle: DatabaseHandle): Promise<void> {
     await migratePglite(drizzlePglite(handle.pglite), { migrationsFolder });
     return;
   }
-  const client = await handle.pool!.connect();
+  // A connection of its own: outside the pool's statement deadlines (a migration, or waiting for
+  // another instance's lock, may take longer than any request), and ending it frees the lock even
+  // if the unlock below cannot be sent.
+  const client = await handle.dedicatedClient();
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await migratePg(drizzlePg(client), { migrationsFolder });
   } finally {
     await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => undefined);
-    client.release();
+    await client.end().catch(() => undefined);
   }
 }

@@ -14,7 +14,27 @@ import type {
 import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { schemaGraphql } from "./schema-realm";
 
-const { execute, getVariableValues } = schemaGraphql;
+const { execute, getVariableValues, GraphQLError } = schemaGraphql;
+
+/**
+ * graphql-jit's errors have no `extensions` unless their original error had some, and Apollo's
+ * error formatting reads `extensions.code` of every error: an uncoded resolver error (a database
+ * connection lost, say) would fail the formatting itself and answer a bare INTERNAL_SERVER_ERROR
+ * without reaching formatError. Such errors become graphql-js's, their original kept.
+ */
+function withExtensions(errors: ReadonlyArray<ResultError>): ResultError[] {
+  return errors.map((error) => {
+    if (error.extensions) return error;
+    const copy = new GraphQLError(error.message, {
+      path: error.path,
+      originalError: error.originalError ?? undefined,
+    });
+    if (error.locations) Object.assign(copy, { locations: error.locations });
+    return copy;
+  });
+}
+
+type ResultError = import("graphql").GraphQLError;
 
 /**
  * graphql-jit reads a field without a resolver as a plain property and does not await it, where
@@ -128,7 +148,7 @@ export function compiledExecution(schema: GraphQLSchema): {
           body: { kind: "single", singleResult: result },
         };
       }
-      settled.set(contextValue, result);
+      settled.set(contextValue, { ...result, errors: withExtensions(result.errors) });
       return null;
     },
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { isDatabaseUnavailable } from "../lib/errors";
 import { readRequestBody, RequestBodyError } from "../lib/http-body";
 import type { Logger } from "../logger";
 import { refusalOfCodedError, type GateRefusal } from "./anonymous-gate";
@@ -26,7 +27,8 @@ export function isPlainGraphQLPost(req: IncomingMessage, path: string): boolean 
 
 /** Body and handler failures answer as GraphQL errors, as the Express path's error handler does. */
 export function sendRequestError(res: ServerResponse, status: number, message: string): void {
-  const code = status < 500 ? "BAD_REQUEST" : "INTERNAL_SERVER_ERROR";
+  const code =
+    status < 500 ? "BAD_REQUEST" : status === 503 ? "SERVICE_UNAVAILABLE" : "INTERNAL_SERVER_ERROR";
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.writeHead(status, {
     "content-type": "application/json; charset=utf-8",
@@ -110,6 +112,8 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
         },
         context: async () => contextValue,
       });
+      // Answered 503 already, at the request deadline (lib/in-flight.ts) or a shutdown's end.
+      if (res.headersSent) return;
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === "complete") {
@@ -120,11 +124,15 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
       for await (const chunk of response.body.asyncIterator) res.write(chunk);
       res.end();
     } catch (error) {
-      if (res.headersSent) res.destroy();
-      else if (error instanceof RequestBodyError)
+      if (res.headersSent) {
+        if (!res.writableEnded) res.destroy();
+      } else if (error instanceof RequestBodyError)
         sendRequestError(res, error.status, error.message);
       else if (refusalOfCodedError(error)) sendRefusal(res, refusalOfCodedError(error)!);
-      else {
+      else if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: error }, "GraphQL request: database unavailable");
+        sendRequestError(res, 503, "The service is unavailable; retry later");
+      } else {
         logger.error({ err: error }, "GraphQL request failed outside Apollo's pipeline");
         sendRequestError(res, 500, "Internal server error");
       }

@@ -122,6 +122,65 @@ function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * SQLSTATEs that mean the database could not be reached or could not answer in time, not that it
+ * refused the statement: connection exceptions (class 08), the server shutting down (57P01–57P03),
+ * too many connections (53300) and statement_timeout (57014, query_canceled).
+ */
+const UNAVAILABLE_STATES = new Set(["57P01", "57P02", "57P03", "53300", "57014"]);
+
+/** What pg and the network say when a connection fails, before or without a SQLSTATE. */
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error|Cannot use a pool after calling end/i;
+const UNAVAILABLE_SYSCALL_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+]);
+
+/**
+ * Whether `error` (or anything in its chain of `cause`s and `originalError`s: Drizzle and
+ * GraphQL wrap the driver's) says the database is unreachable or too slow. Such a failure is the
+ * caller's to retry later (SERVICE_UNAVAILABLE, 503), not a fault of ours to log as one.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    const { code, message, cause, originalError } = current as {
+      code?: unknown;
+      message?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+    };
+    if (typeof code === "string") {
+      if (code.startsWith("08") && code.length === 5) return true;
+      if (UNAVAILABLE_STATES.has(code) || UNAVAILABLE_SYSCALL_CODES.has(code)) return true;
+    }
+    if (typeof message === "string" && UNAVAILABLE_MESSAGE.test(message)) return true;
+    current = cause ?? originalError;
+  }
+  return false;
+}
+
+/**
+ * The innermost message of an unavailable database's error: Drizzle's wrapper carries the
+ * statement's parameters (phone numbers, messages), which have no place in a warning.
+ */
+export function innermostMessage(error: unknown): string {
+  let current = error as { message?: unknown; cause?: unknown; originalError?: unknown } | null;
+  let reason = "";
+  for (let depth = 0; current && depth < 6; depth += 1) {
+    if (typeof current.message === "string") reason = current.message;
+    current = (current.cause ?? current.originalError) as typeof current;
+  }
+  return reason;
+}
+
 /** Postgres unique_violation, whichever driver raised it. */
 export function isUniqueViolation(error: unknown): boolean {
   return sqlState(error) === "23505";

@@ -1,12 +1,34 @@
+import { innermostMessage, isDatabaseUnavailable } from "./errors";
+
+/** After a failed round: 0.5 s, 1 s, 2 s … capped at 15 s, each with jitter (½ to 1×). */
+export function failureBackoffMs(failures: number, random: () => number = Math.random): number {
+  return Math.round(Math.min(15_000, 500 * 2 ** (failures - 1)) * (0.5 + random() / 2));
+}
+
+/** Logs a failed round: an unreachable database as a warning (it passes), anything else as an error. */
+export function logRoundError(
+  logger: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void },
+  error: unknown,
+  message: string,
+): void {
+  // The reason only: Drizzle's wrapper carries the statement's parameters (phone numbers).
+  if (isDatabaseUnavailable(error)) {
+    logger.warn({ reason: innermostMessage(error) }, `${message}: database unavailable`);
+  } else logger.error({ err: error }, message);
+}
+
 /**
  * A background loop that runs rounds until nothing is left, then polls; `wake()` asks for a
- * round now (after a commit that created work). `stop()` waits for the round in progress.
+ * round now (after a commit that created work). `stop()` waits for the round in progress. A
+ * round that fails (the database gone, say) is retried after a bounded, jittered backoff, so the
+ * worker resumes by itself when the database returns.
  */
 export abstract class PollingWorker {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
   private wakeRequested = false;
+  private failures = 0;
 
   protected constructor(
     private readonly pollIntervalMs: number,
@@ -25,7 +47,19 @@ export abstract class PollingWorker {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    await this.releaseClaims().catch(this.onRoundError);
   }
+
+  /** Whether stop() was called: a round checks it between items, to hand the rest back. */
+  protected get stopping(): boolean {
+    return this.stopped;
+  }
+
+  /**
+   * Hands back what this worker claimed and did not finish (at stop, and after a failed round), so
+   * another instance, or this one's next round, takes it at once rather than when its lease ends.
+   */
+  protected async releaseClaims(): Promise<void> {}
 
   wake(): void {
     if (this.stopped) return;
@@ -46,11 +80,21 @@ export abstract class PollingWorker {
 
   private async loop(): Promise<void> {
     this.timer = null;
-    this.running = this.drain().catch(this.onRoundError);
+    let failed = false;
+    this.running = this.drain().then(
+      () => undefined,
+      async (error: unknown) => {
+        failed = true;
+        this.onRoundError(error);
+        await this.releaseClaims().catch(() => undefined);
+      },
+    );
     await this.running;
     this.running = null;
+    this.failures = failed ? this.failures + 1 : 0;
     const again = this.wakeRequested;
     this.wakeRequested = false;
-    this.schedule(again ? 0 : this.pollIntervalMs);
+    if (this.failures > 0) this.schedule(failureBackoffMs(this.failures));
+    else this.schedule(again ? 0 : this.pollIntervalMs);
   }
 }

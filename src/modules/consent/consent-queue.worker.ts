@@ -1,4 +1,5 @@
-import { PollingWorker } from "../../lib/polling-worker";
+import { logRoundError, PollingWorker } from "../../lib/polling-worker";
+import { isDatabaseUnavailable } from "../../lib/errors";
 import type { Logger } from "../../logger";
 import type { ConsentChange } from "./consent-apply";
 import type { QueuedOptOutRequestRow } from "../../db/schema";
@@ -24,15 +25,38 @@ export class ConsentQueueWorker extends PollingWorker {
     private readonly options: ConsentQueueOptions,
   ) {
     super(options.pollIntervalMs, (error) =>
-      logger.error({ err: error }, "consent queue round failed"),
+      logRoundError(logger, error, "consent queue round failed"),
     );
   }
 
   /** Applies a round's claims one after another, each marked applied in its own transaction. */
   async runOnce(): Promise<number> {
+    // A failed round's claims, if handing them back failed too (the database was down).
+    if (this.abandoned.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
-    for (const queued of claimed) await this.applyQueued(queued);
+    let next = 0;
+    try {
+      for (; next < claimed.length && !this.stopping; next += 1) {
+        await this.applyQueued(claimed[next]);
+      }
+    } finally {
+      // Not applied: the round failed, or the worker is stopping.
+      this.abandoned.push(...claimed.slice(next));
+    }
     return claimed.length;
+  }
+
+  /** Claims not applied, to hand back (only those of this worker's own rounds). */
+  private abandoned: QueuedOptOutRequestRow[] = [];
+
+  protected override async releaseClaims(): Promise<void> {
+    const released = this.abandoned.splice(0);
+    try {
+      await this.repository.releaseClaims(released);
+    } catch (error) {
+      this.abandoned.push(...released);
+      throw error;
+    }
   }
 
   private async applyQueued(queued: QueuedOptOutRequestRow): Promise<void> {
@@ -46,6 +70,8 @@ export class ConsentQueueWorker extends PollingWorker {
       });
     } catch (error) {
       if (error instanceof AlreadyApplied) return;
+      // The database gone: the round fails and is retried, the request's claim handed back.
+      if (isDatabaseUnavailable(error)) throw error;
       this.logger.error({ err: error, requestId: queued.id }, "queued opt-out request failed");
       await this.repository.recordQueuedFailure(queued.organizationId, queued.id, String(error));
     }

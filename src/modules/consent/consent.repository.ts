@@ -395,6 +395,24 @@ export class ConsentRepository {
     return updated.length > 0;
   }
 
+  /** Hands back claims not applied (a worker stopping, or its round failing): claimable at once. */
+  async releaseClaims(keys: readonly { organizationId: string; id: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    const pairs = sql.join(
+      keys.map(({ organizationId, id }) => sql`(${organizationId}::uuid, ${id}::uuid)`),
+      sql`, `,
+    );
+    await this.db
+      .update(queuedOptOutRequests)
+      .set({ claimedUntil: null })
+      .where(
+        and(
+          isNull(queuedOptOutRequests.appliedAt),
+          sql`(${queuedOptOutRequests.organizationId}, ${queuedOptOutRequests.id}) in (${pairs})`,
+        ),
+      );
+  }
+
   async recordQueuedFailure(organizationId: string, id: string, error: string): Promise<void> {
     await this.db
       .update(queuedOptOutRequests)

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type Response } from "express";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { ServiceAccount } from "../../config";
-import { BadUserInputError } from "../../lib/errors";
+import { BadUserInputError, isDatabaseUnavailable } from "../../lib/errors";
 import { newId } from "../../lib/ids";
 import { checkStorableStrings } from "../../lib/validate";
 import type { Logger } from "../../logger";
@@ -130,6 +130,16 @@ export function createOptOutIngressRouter(
     } catch (error) {
       if (error instanceof BadUserInputError)
         return answerError(res, 400, "BAD_USER_INPUT", error.message);
+      if (res.headersSent) return; // answered 503 at the request deadline
+      if (isDatabaseUnavailable(error)) {
+        logger.warn({ err: error }, "opt-out ingress: database unavailable");
+        return answerError(
+          res,
+          503,
+          "SERVICE_UNAVAILABLE",
+          "The service is unavailable; retry later",
+        );
+      }
       logger.error({ err: error }, "opt-out ingress failed");
       answerError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
     }

@@ -1,4 +1,4 @@
-import { PollingWorker } from "../../lib/polling-worker";
+import { logRoundError, PollingWorker } from "../../lib/polling-worker";
 import type { TextRow, TextStatusValue } from "../../db/schema";
 import type { Logger } from "../../logger";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
@@ -54,7 +54,7 @@ export class TextDispatcher extends PollingWorker {
     private readonly options: DispatcherOptions,
   ) {
     super(options.pollIntervalMs, (error) =>
-      logger.error({ err: error }, "text dispatch round failed"),
+      logRoundError(logger, error, "text dispatch round failed"),
     );
   }
 
@@ -64,17 +64,40 @@ export class TextDispatcher extends PollingWorker {
    * URL) and moves it; the dispatcher's move then changes nothing (forward only).
    */
   async runOnce(): Promise<number> {
+    // A failed round's claims, if handing them back failed too (the database was down).
+    if (this.abandoned.length > 0) await this.releaseClaims();
     const claimed = await this.repository.claimDue(
       this.options.batchSize,
       this.options.leaseMs,
       (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
     );
-    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
-    await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
-    for (const { text, providerOptOut } of outcomes) {
-      if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+    try {
+      const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
+      await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+      for (const { text, providerOptOut } of outcomes) {
+        if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+      }
+    } catch (error) {
+      this.abandoned.push(...claimed);
+      throw error;
     }
     return claimed.length;
+  }
+
+  /**
+   * Claims of rounds that failed before recording them, to hand back (only those: rounds may run
+   * side by side, drain() beside the loop, and another round's claims are not this one's).
+   */
+  private abandoned: TextRow[] = [];
+
+  protected override async releaseClaims(): Promise<void> {
+    const released = this.abandoned.splice(0);
+    try {
+      await this.repository.releaseClaims(released);
+    } catch (error) {
+      this.abandoned.push(...released);
+      throw error;
+    }
   }
 
   /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */

@@ -5,7 +5,7 @@ import { hasAnyRole } from "../../auth/caller";
 import type { TokenVerifier } from "../../auth/jwt";
 import type { Logger } from "../../logger";
 import { isUuid } from "../../lib/ids";
-import { NotFoundError, TooManyRequestsError } from "../../lib/errors";
+import { isDatabaseUnavailable, NotFoundError, TooManyRequestsError } from "../../lib/errors";
 import { findUnstorableString } from "../../lib/validate";
 import { textStatusFromProvider } from "./provider/sms-provider";
 import type { TextService } from "./text.service";
@@ -120,6 +120,11 @@ export function createTextWebhooksRouter(
       } catch (error) {
         if (error instanceof NotFoundError)
           return fail(404, "NOT_FOUND", `Text ${req.params.id} not found`);
+        if (res.headersSent) return; // answered 503 at the request deadline
+        if (isDatabaseUnavailable(error)) {
+          logger.warn({ err: error }, "text callback: database unavailable");
+          return fail(503, "SERVICE_UNAVAILABLE", "The service is unavailable; retry later");
+        }
         logger.error({ err: error }, "text callback failed");
         fail(500, "INTERNAL_SERVER_ERROR", "Internal server error");
       }

@@ -197,6 +197,27 @@ export class TextRepository {
     return moves.map((_, n) => found.has(n));
   }
 
+  /**
+   * Hands back claimed texts still ACCEPTED (a dispatcher stopping, or its round failing before
+   * it recorded them): claimable at once instead of when the lease ends.
+   */
+  async releaseClaims(keys: readonly { organizationId: string; id: string }[]): Promise<void> {
+    if (keys.length === 0) return;
+    const pairs = sql.join(
+      keys.map(({ organizationId, id }) => sql`(${organizationId}::uuid, ${id}::uuid)`),
+      sql`, `,
+    );
+    await this.db
+      .update(texts)
+      .set({ claimedUntil: null })
+      .where(
+        and(
+          eq(texts.status, "ACCEPTED"),
+          sql`(${texts.organizationId}, ${texts.id}) in (${pairs})`,
+        ),
+      );
+  }
+
   async scheduleRetry(
     organizationId: string,
     id: string,

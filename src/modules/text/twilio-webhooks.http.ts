@@ -3,6 +3,7 @@ import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
 import { sourceAddressOf } from "../../auth/credential-throttle";
 import { sendRequestError } from "../../graphql/http-handler";
+import { isDatabaseUnavailable } from "../../lib/errors";
 import { readRequestBody, RequestBodyError } from "../../lib/http-body";
 import { signedUrl, type TwilioWebhooks, type WebhookAnswer } from "./twilio-webhooks";
 
@@ -113,8 +114,13 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
         );
       } catch (error) {
         if (error instanceof RequestBodyError) sendRequestError(res, error.status, error.message);
-        else if (res.headersSent) res.destroy();
-        else {
+        else if (res.headersSent) {
+          // Answered 503 at the request deadline, or cut mid-answer.
+          if (!res.writableEnded) res.destroy();
+        } else if (isDatabaseUnavailable(error)) {
+          webhooks.logger.warn({ err: error }, "Twilio webhook: database unavailable");
+          sendRequestError(res, 503, "The service is unavailable; retry later");
+        } else {
           webhooks.logger.error({ err: error }, "Twilio webhook failed");
           sendRequestError(res, 500, "Internal server error");
         }

@@ -1,0 +1,23 @@
+import { sql } from "drizzle-orm";
+import type { Database } from "./client";
+
+/**
+ * Whether the database answers `select 1` within `timeoutMs`. A statement still waiting at the
+ * deadline is left to the pool's own deadlines; readiness answers on time regardless, so that a
+ * frozen database turns the instance not-ready rather than leaving the probe hanging.
+ */
+export async function databaseAnswers(db: Database, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>(
+    (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
+  );
+  const answered = db.execute(sql`select 1`).then(
+    () => true,
+    () => false,
+  );
+  try {
+    return await Promise.race([answered, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
