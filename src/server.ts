@@ -23,6 +23,7 @@ import {
   type StatementTally,
 } from "./db/statement-count";
 import { createErrorFormatter } from "./graphql-errors";
+import { isDatabaseUnavailable, ServiceUnavailableError } from "./lib/errors";
 import { compiledExecution } from "./graphql/compiled-executor";
 import { hostileStringsPlugin } from "./graphql/hostile-strings";
 import {
@@ -295,7 +296,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
           next();
         },
         (error: unknown) => {
-          const refusal = refusalOfCodedError(error);
+          const refusal = refusalOfCodedError(
+            isDatabaseUnavailable(error) ? new ServiceUnavailableError() : error,
+          );
           if (refusal) sendRefusal(res, refusal);
           else next(error);
         },

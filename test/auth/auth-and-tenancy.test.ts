@@ -1,6 +1,7 @@
 import { createSecretKey, generateKeyPairSync } from "node:crypto";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { newId } from "../../src/lib/ids";
 import {
   dataOf,
   errorCodes,
@@ -225,5 +226,21 @@ describe("tenancy: two organizations", () => {
       `{ contactPreferenceFor(contact: "+14155558000") { doNotText } }`,
     );
     expect(dataOf(alphaPreference).contactPreferenceFor.doNotText).toBe(true);
+  });
+});
+
+describe("a token's organization", () => {
+  it("must exist: a well-signed token for an organization of nothing is UNAUTHENTICATED", async () => {
+    const token = await server.tokenFor({
+      individualId: newId(),
+      organizationId: newId(),
+      roles: ["admin"],
+    });
+    const write = await server.gql(
+      token,
+      `mutation { createTextAccount(input: { allowCustomNumber: false }) { id } }`,
+    );
+    expect(errorCodes(write)).toEqual(["UNAUTHENTICATED"]);
+    expect(write.errors?.[0].message).toMatch(/organization does not exist/);
   });
 });

@@ -66,7 +66,8 @@ describe("the demo organization's tokens", () => {
       `mutation ($channelId: ID!) { setChannelPreferences(id: $channelId, input: { pinned: true }) { id } }`,
       `mutation ($channelId: ID!) { postMessage(input: { channelId: $channelId, body: "Thanks" }) { id } }`,
     ];
-    for (const query of asAgent) dataOf(await server.gql(agent, query, { id: messageId, channelId }));
+    for (const query of asAgent)
+      dataOf(await server.gql(agent, query, { id: messageId, channelId }));
     const inbox = dataOf(
       await server.gql<{ inbox: { nodes: { id: string }[] } }>(admin, `{ inbox { nodes { id } } }`),
     );
