@@ -59,17 +59,20 @@ export class TextDispatcher extends PollingWorker {
   }
 
   /**
-   * One round: claim a batch, send it, and record the provider's answers in one statement. A
-   * status callback that arrives before that statement still finds its text (by the id in its
-   * URL) and moves it; the dispatcher's move then changes nothing (forward only).
+   * One round: claim a batch, check each text's consent once more in one statement right before
+   * the provider calls (keepSendable: a text whose recipient opted out since it was accepted is
+   * CANCELED there), send the rest, and record the provider's answers in one statement. A status
+   * callback that arrives before that statement still finds its text (by the id in its URL) and
+   * moves it; the dispatcher's move then changes nothing (forward only).
    */
   async runOnce(): Promise<number> {
-    const claimed = await this.repository.claimDue(
-      this.options.batchSize,
-      this.options.leaseMs,
-      (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
+    const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
+    const sendable = await this.repository.keepSendable(claimed, (organizationId, target) =>
+      this.preferences.textingAllowedCondition(organizationId, target),
     );
-    const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
+    const outcomes = await Promise.all(
+      claimed.filter((text) => sendable.has(text.id)).map((text) => this.dispatch(text)),
+    );
     await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
     for (const { text, providerOptOut } of outcomes) {
       if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
@@ -77,11 +80,8 @@ export class TextDispatcher extends PollingWorker {
     return claimed.length;
   }
 
-  /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */
-  private async dispatch({
-    optedOut,
-    ...text
-  }: TextRow & { optedOut: boolean }): Promise<DispatchOutcome> {
+  /** Sends a claimed text that keepSendable kept, and says what to record of the answer. */
+  private async dispatch(text: TextRow): Promise<DispatchOutcome> {
     const move = (status: TextStatusValue, details: Partial<StatusMove>) => ({
       text,
       move: {
@@ -93,9 +93,6 @@ export class TextDispatcher extends PollingWorker {
         ...details,
       },
     });
-    if (optedOut) {
-      return move("FAILED", { error: "OPTED_OUT: the recipient opted out before dispatch" });
-    }
     const result = await this.provider.send({
       from: text.from ?? "",
       to: text.target,
