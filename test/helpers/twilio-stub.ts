@@ -9,6 +9,8 @@ export interface StubMessage {
   from: string;
   body: string;
   statusCallback: string | null;
+  /** When the send request reached the stub (Date.now()), before it read the body. */
+  receivedAt: number;
 }
 
 export interface TwilioStub {
@@ -76,6 +78,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
   }
 
   const server = http.createServer(async (req, res) => {
+    const receivedAt = Date.now();
     const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
     if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
       return json(res, 404, {
@@ -107,6 +110,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       from: form.get("From") ?? "",
       body: form.get("Body") ?? "",
       statusCallback: form.get("StatusCallback"),
+      receivedAt,
     };
     stub.messages.push(message);
     const report = async () => {

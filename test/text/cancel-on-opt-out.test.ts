@@ -155,7 +155,11 @@ describe("an opt-out cancels the number's unsent texts in its own transaction", 
     const target = "+14155557103";
     await expectOptOutCancels(target, async () => {
       expect(
-        await receiveSms(stub, server.origin, org.id, { from: target, to: OUR_NUMBER, body: "STOP" }),
+        await receiveSms(stub, server.origin, org.id, {
+          from: target,
+          to: OUR_NUMBER,
+          body: "STOP",
+        }),
       ).toBe(200);
     });
     const confirmations = stub.messages
@@ -178,9 +182,9 @@ describe("an opt-out cancels the number's unsent texts in its own transaction", 
         { input: { contact: "+14155557105" } },
       );
       const { id } = dataOf(created).createContactPreference;
-      expect(
-        (await textsTo("+14155557105")).every((text) => text.status === "ACCEPTED"),
-      ).toBe(true);
+      expect((await textsTo("+14155557105")).every((text) => text.status === "ACCEPTED")).toBe(
+        true,
+      );
       dataOf(
         await server.gql(
           org.tokens.admin,

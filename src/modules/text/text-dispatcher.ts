@@ -33,6 +33,8 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
   maxAttempts: 5,
 };
 
+const recipientKey = (organizationId: string, target: string) => `${organizationId}|${target}`;
+
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   return Math.round(Math.min(300_000, 1000 * 2 ** attempt) * (0.5 + random() / 2));
@@ -43,6 +45,9 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  * claimed with FOR UPDATE SKIP LOCKED under a lease, so a crash loses nothing.
  */
 export class TextDispatcher extends PollingWorker {
+  /** By recipientKey: the rounds whose provider calls to that number are under way. */
+  private readonly sending = new Map<string, Promise<void>[]>();
+
   constructor(
     private readonly repository: TextRepository,
     private readonly provider: SmsProvider,
@@ -67,17 +72,48 @@ export class TextDispatcher extends PollingWorker {
    */
   async runOnce(): Promise<number> {
     const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
-    const sendable = await this.repository.keepSendable(claimed, (organizationId, target) =>
-      this.preferences.textingAllowedCondition(organizationId, target),
-    );
-    const outcomes = await Promise.all(
-      claimed.filter((text) => sendable.has(text.id)).map((text) => this.dispatch(text)),
-    );
+    if (claimed.length === 0) return 0;
+    // Marked before the check's statement starts: an opt-out that commits after it read the
+    // preference finds the mark, and its acknowledgement waits for these provider calls (sent).
+    let release!: () => void;
+    const round = new Promise<void>((resolve) => (release = resolve));
+    const keys = new Set(claimed.map((text) => recipientKey(text.organizationId, text.target)));
+    for (const key of keys) this.sending.set(key, [...(this.sending.get(key) ?? []), round]);
+    let outcomes: DispatchOutcome[];
+    try {
+      const sendable = await this.repository.keepSendable(claimed, (organizationId, target) =>
+        this.preferences.textingAllowedCondition(organizationId, target),
+      );
+      outcomes = await Promise.all(
+        claimed.filter((text) => sendable.has(text.id)).map((text) => this.dispatch(text)),
+      );
+    } finally {
+      release();
+      for (const key of keys) {
+        const rest = this.sending.get(key)!.filter((pending) => pending !== round);
+        if (rest.length > 0) this.sending.set(key, rest);
+        else this.sending.delete(key);
+      }
+    }
     await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
     for (const { text, providerOptOut } of outcomes) {
       if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
     }
     return claimed.length;
+  }
+
+  /**
+   * Resolves once this instance's texts to these numbers that passed their last consent check
+   * have reached the provider. An opt-out waits for it before it is acknowledged, so a STOP's
+   * answer never comes before a text it could no longer stop: nothing reaches the provider after
+   * the acknowledgement from this instance, and from another one at most the one provider call
+   * it had started. Costs a map lookup when nothing is in flight.
+   */
+  async sent(organizationId: string, targets: readonly string[]): Promise<void> {
+    const pending = targets.flatMap(
+      (target) => this.sending.get(recipientKey(organizationId, target)) ?? [],
+    );
+    if (pending.length > 0) await Promise.all(pending);
   }
 
   /** Sends a claimed text that keepSendable kept, and says what to record of the answer. */
