@@ -23,6 +23,8 @@ export interface TwilioStub {
   unsubscribed: Set<string>;
   /** How many upcoming sends answer 503 before the stub accepts again. */
   failNext: number;
+  /** How many upcoming sends the stub accepts (records) but never answers, as a stalled provider. */
+  hangNext: number;
   /** Whether accepted messages are reported sent and delivered through the status callback. */
   reportDelivery: boolean;
   /**
@@ -61,6 +63,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     messages: [] as StubMessage[],
     unsubscribed: new Set<string>(),
     failNext: 0,
+    hangNext: 0,
     reportDelivery: true,
     reportBeforeAnswer: false,
   };
@@ -113,6 +116,10 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       receivedAt,
     };
     stub.messages.push(message);
+    if (stub.hangNext > 0) {
+      stub.hangNext -= 1;
+      return;
+    }
     const report = async () => {
       if (!stub.reportDelivery || !message.statusCallback) return;
       const base = {

@@ -142,6 +142,11 @@ export class TextDispatcher extends PollingWorker {
         providerOptOut: result.code === RECIPIENT_UNSUBSCRIBED ? result.message : undefined,
       };
     }
+    if (result.outcome === "unconfirmed") {
+      // Left SENDING with the reason: a status callback from the provider, if it took the text,
+      // moves it on (its URL names the text); a resend could deliver it twice.
+      return move("SENDING", { error: `UNCONFIRMED: ${result.message}` });
+    }
     if (text.attempts + 1 >= this.options.maxAttempts) {
       return move("FAILED", { error: `gave up: ${result.message}` });
     }
