@@ -15,12 +15,12 @@ import { eventually, startTwilioStub, twilioEnv, type TwilioStub } from "../help
 
 /**
  * The issue's replay, grown: operations interleaved over 60 numbers, each number's in order and
- * all numbers at once. CI runs REPLAY_OPERATIONS (default 2,000, under a minute a database);
+ * all numbers at once. CI runs REPLAY_OPERATIONS (default 4,000, about 1–2 minutes a database);
  * `npm run test:replay` runs the full 20,000.
  */
 const OUR_NUMBER = "+14155550000";
 const NUMBERS = 60;
-const OPERATIONS = Number(process.env.REPLAY_OPERATIONS ?? 2_000);
+const OPERATIONS = Number(process.env.REPLAY_OPERATIONS ?? 4_000);
 const PARALLEL_NUMBERS = NUMBERS;
 
 let stub: TwilioStub;
@@ -258,6 +258,9 @@ describe("randomized replay: inbound keywords and GraphQL opt-outs interleaved w
       )) {
         if (sent.has(text.message)) {
           expect(text.status).not.toBe("CANCELED");
+        } else if (text.error?.startsWith("UNCONFIRMED:")) {
+          // Handed to the provider, unanswered, not resent (TwilioProvider): it may have gone out.
+          expect(text.status).toBe("SENDING");
         } else {
           expect({ status: text.status, error: text.error }).toEqual({
             status: "CANCELED",

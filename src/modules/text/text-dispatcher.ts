@@ -151,7 +151,13 @@ export class TextDispatcher extends PollingWorker {
       return move("FAILED", { error: `gave up: ${result.message}` });
     }
     const next = new Date(Date.now() + retryDelayMs(text.attempts));
-    await this.repository.scheduleRetry(text.organizationId, text.id, next, result.message);
+    await this.repository.scheduleRetry(
+      text.organizationId,
+      text.id,
+      next,
+      result.message,
+      (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
+    );
     return { text };
   }
 }

@@ -234,21 +234,33 @@ export class TextRepository {
     return moves.map((_, n) => found.has(n));
   }
 
+  /**
+   * Hands a text back for a retry after a transient provider failure, in one conditional update:
+   * if its recipient opted out meanwhile (the opt-out's trigger skipped it, as it was claimed) it
+   * is CANCELED instead, so no later opt-in brings it back (the replay found such a text sent
+   * after a later START).
+   */
   async scheduleRetry(
     organizationId: string,
     id: string,
     nextAttemptAt: Date,
     error: string,
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
   ): Promise<void> {
+    const stays = sql`(${texts.purpose} = 'CONSENT_CONFIRMATION' or ${textingAllowed(
+      sql.raw(`"texts"."${texts.organizationId.name}"`),
+      sql.raw(`"texts"."${texts.target.name}"`),
+    )})`;
     await this.db
       .update(texts)
       .set({
         attempts: sql`${texts.attempts} + 1`,
+        status: sql`case when ${stays} then 'ACCEPTED'::text_status else 'CANCELED'::text_status end`,
         nextAttemptAt,
         claimedUntil: null,
-        error,
+        error: sql`case when ${stays} then ${error} else ${CANCELED_FOR_OPT_OUT} end`,
         lastModifiedAt: new Date(),
       })
-      .where(tenantRow(texts, organizationId, id));
+      .where(and(tenantRow(texts, organizationId, id), sql`${texts.status} = 'ACCEPTED'`));
   }
 }
