@@ -25,6 +25,8 @@ export interface TwilioStub {
   failNext: number;
   /** How many upcoming sends the stub accepts (records) but never answers, as a stalled provider. */
   hangNext: number;
+  /** Awaited before the stub answers a send (after reading it): lets a test act while a send is in flight. */
+  beforeAnswer: (() => Promise<void>) | null;
   /** Whether accepted messages are reported sent and delivered through the status callback. */
   reportDelivery: boolean;
   /**
@@ -64,6 +66,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     unsubscribed: new Set<string>(),
     failNext: 0,
     hangNext: 0,
+    beforeAnswer: null as (() => Promise<void>) | null,
     reportDelivery: true,
     reportBeforeAnswer: false,
   };
@@ -94,6 +97,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       return json(res, 401, { code: 20003, message: "Authenticate", status: 401 });
     }
     const form = await readForm(req);
+    if (stub.beforeAnswer) await stub.beforeAnswer();
     if (stub.failNext > 0) {
       stub.failNext -= 1;
       return json(res, 503, { code: 20503, message: "Service unavailable", status: 503 });
