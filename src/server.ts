@@ -205,6 +205,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // Its request handler is attached once Apollo has started. Draining it at shutdown is drain()'s
   // (Apollo's drain plugin would cut requests still running at its grace instead of answering).
   const httpServer = http.createServer();
+  // Idle keep-alive connections are closed after 65 s, not Node's 5 s: a client (or load
+  // balancer) that reuses a connection just as the server closes it gets ECONNRESET for a request
+  // the server never read. Clients drop idle connections sooner than the server's advertised
+  // timeout, so the longer it is, the rarer that race; the opt-out replay met it at 5 s when a
+  // busy event loop held the client's idle timer back. Headers must be allowed longer still.
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const schema = await buildGatewaySchema();
   const compiled = compiledExecution(schema);
   capStatements(schema, config.limits.maxSqlStatements);

@@ -134,6 +134,11 @@ function createTextServices(
     textAccounts,
     texts,
     consent.inboundConsent,
+    (organizationId, targets) => textDispatcher.sent(organizationId, targets),
+  );
+  // An opt-out is acknowledged only once texts past their last consent check reached the provider.
+  consent.consent.waitForSendsBeforeAnswering((organizationId, numbers) =>
+    textDispatcher.sent(organizationId, numbers),
   );
   return { textAccounts, texts, inboundTexts, smsProvider, textDispatcher };
 }

@@ -9,6 +9,8 @@ export interface StubMessage {
   from: string;
   body: string;
   statusCallback: string | null;
+  /** When the send request reached the stub (Date.now()), before it read the body. */
+  receivedAt: number;
 }
 
 export interface TwilioStub {
@@ -21,6 +23,10 @@ export interface TwilioStub {
   unsubscribed: Set<string>;
   /** How many upcoming sends answer 503 before the stub accepts again. */
   failNext: number;
+  /** How many upcoming sends the stub accepts (records) but never answers, as a stalled provider. */
+  hangNext: number;
+  /** Awaited before the stub answers a send (after reading it): lets a test act while a send is in flight. */
+  beforeAnswer: (() => Promise<void>) | null;
   /** Whether accepted messages are reported sent and delivered through the status callback. */
   reportDelivery: boolean;
   /**
@@ -59,6 +65,8 @@ export async function startTwilioStub(): Promise<TwilioStub> {
     messages: [] as StubMessage[],
     unsubscribed: new Set<string>(),
     failNext: 0,
+    hangNext: 0,
+    beforeAnswer: null as (() => Promise<void>) | null,
     reportDelivery: true,
     reportBeforeAnswer: false,
   };
@@ -76,6 +84,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
   }
 
   const server = http.createServer(async (req, res) => {
+    const receivedAt = Date.now();
     const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
     if (req.method !== "POST" || req.url !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
       return json(res, 404, {
@@ -88,6 +97,7 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       return json(res, 401, { code: 20003, message: "Authenticate", status: 401 });
     }
     const form = await readForm(req);
+    if (stub.beforeAnswer) await stub.beforeAnswer();
     if (stub.failNext > 0) {
       stub.failNext -= 1;
       return json(res, 503, { code: 20503, message: "Service unavailable", status: 503 });
@@ -107,8 +117,13 @@ export async function startTwilioStub(): Promise<TwilioStub> {
       from: form.get("From") ?? "",
       body: form.get("Body") ?? "",
       statusCallback: form.get("StatusCallback"),
+      receivedAt,
     };
     stub.messages.push(message);
+    if (stub.hangNext > 0) {
+      stub.hangNext -= 1;
+      return;
+    }
     const report = async () => {
       if (!stub.reportDelivery || !message.statusCallback) return;
       const base = {

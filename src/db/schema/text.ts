@@ -16,7 +16,11 @@ import {
 import { lifecycleDates, organizationId } from "./columns";
 import { organizations } from "./organization";
 
-/** Declaration order is the order a status may move in: updates only go forward (CONSENT.md). */
+/**
+ * Declaration order is the order a status may move in: updates only go forward (CONSENT.md).
+ * CANCELED: never sent, because the recipient opted out while the text waited (final, like FAILED;
+ * a later opt-in does not bring it back).
+ */
 export const textStatus = pgEnum("text_status", [
   "ACCEPTED",
   "QUEUED",
@@ -25,6 +29,7 @@ export const textStatus = pgEnum("text_status", [
   "DELIVERED",
   "UNDELIVERED",
   "FAILED",
+  "CANCELED",
   "RECEIVED",
 ]);
 export const textDirection = pgEnum("text_direction", ["OUTBOUND", "INBOUND"]);
@@ -144,6 +149,10 @@ export const texts = pgTable(
     index("texts_account_idx").on(table.organizationId, table.accountId, table.id),
     index("texts_outbox_idx")
       .on(table.nextAttemptAt)
+      .where(sql`${table.status} = 'ACCEPTED'`),
+    // A number's unsent texts, which its opt-out cancels (migration 0008's trigger).
+    index("texts_unsent_target_idx")
+      .on(table.organizationId, table.target)
       .where(sql`${table.status} = 'ACCEPTED'`),
   ],
 );

@@ -146,7 +146,26 @@ export class ConsentService {
       };
       return { errors: [], warnings: [queued], event: null, preferences: [] };
     }
-    return this.applyNow(change);
+    const result = await this.applyNow(change);
+    // Answered once nothing it could no longer stop is on its way to the provider.
+    const optedOut = result.preferences.filter((preference) => preference.doNotText);
+    if (optedOut.length > 0) {
+      await this.sendsSettled(
+        actor.organizationId,
+        optedOut.map((preference) => preference.contact),
+      );
+    }
+    return result;
+  }
+
+  /** Set by the text module: resolves once texts to these numbers past their last check were sent. */
+  private sendsSettled: (organizationId: string, numbers: string[]) => Promise<void> =
+    async () => {};
+
+  waitForSendsBeforeAnswering(
+    sendsSettled: (organizationId: string, numbers: string[]) => Promise<void>,
+  ): void {
+    this.sendsSettled = sendsSettled;
   }
 
   /**

@@ -33,6 +33,8 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
   maxAttempts: 5,
 };
 
+const recipientKey = (organizationId: string, target: string) => `${organizationId}|${target}`;
+
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   return Math.round(Math.min(300_000, 1000 * 2 ** attempt) * (0.5 + random() / 2));
@@ -43,6 +45,9 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  * claimed with FOR UPDATE SKIP LOCKED under a lease, so a crash loses nothing.
  */
 export class TextDispatcher extends PollingWorker {
+  /** By recipientKey: the rounds whose provider calls to that number are under way. */
+  private readonly sending = new Map<string, Promise<void>[]>();
+
   constructor(
     private readonly repository: TextRepository,
     private readonly provider: SmsProvider,
@@ -59,24 +64,19 @@ export class TextDispatcher extends PollingWorker {
   }
 
   /**
-   * One round: claim a batch, send it, and record the provider's answers in one statement. A
-   * status callback that arrives before that statement still finds its text (by the id in its
-   * URL) and moves it; the dispatcher's move then changes nothing (forward only).
+   * One round: claim a batch, check each text's consent once more in one statement right before
+   * the provider calls (keepSendable: a text whose recipient opted out since it was accepted is
+   * CANCELED there), send the rest, and record the provider's answers in one statement. A status
+   * callback that arrives before that statement still finds its text (by the id in its URL) and
+   * moves it; the dispatcher's move then changes nothing (forward only).
    */
   async runOnce(): Promise<number> {
     // A failed round's claims, if handing them back failed too (the database was down).
     if (this.abandoned.length > 0) await this.releaseClaims();
-    const claimed = await this.repository.claimDue(
-      this.options.batchSize,
-      this.options.leaseMs,
-      (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
-    );
+    const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
+    if (claimed.length === 0) return 0;
     try {
-      const outcomes = await Promise.all(claimed.map((text) => this.dispatch(text)));
-      await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
-      for (const { text, providerOptOut } of outcomes) {
-        if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
-      }
+      await this.sendAndRecord(claimed);
     } catch (error) {
       this.abandoned.push(...claimed);
       throw error;
@@ -100,11 +100,55 @@ export class TextDispatcher extends PollingWorker {
     }
   }
 
-  /** A claimed text goes to the provider unless its recipient opted out (checked again as it was claimed). */
-  private async dispatch({
-    optedOut,
-    ...text
-  }: TextRow & { optedOut: boolean }): Promise<DispatchOutcome> {
+  /**
+   * The round's last consent check (keepSendable), the provider calls for what it kept, and the
+   * record of their answers; the provider calls are marked for `sent` while they are under way.
+   */
+  private async sendAndRecord(claimed: TextRow[]): Promise<void> {
+    // Marked before the check's statement starts: an opt-out that commits after it read the
+    // preference finds the mark, and its acknowledgement waits for these provider calls (sent).
+    let release!: () => void;
+    const round = new Promise<void>((resolve) => (release = resolve));
+    const keys = new Set(claimed.map((text) => recipientKey(text.organizationId, text.target)));
+    for (const key of keys) this.sending.set(key, [...(this.sending.get(key) ?? []), round]);
+    let outcomes: DispatchOutcome[];
+    try {
+      const sendable = await this.repository.keepSendable(claimed, (organizationId, target) =>
+        this.preferences.textingAllowedCondition(organizationId, target),
+      );
+      outcomes = await Promise.all(
+        claimed.filter((text) => sendable.has(text.id)).map((text) => this.dispatch(text)),
+      );
+    } finally {
+      release();
+      for (const key of keys) {
+        const rest = this.sending.get(key)!.filter((pending) => pending !== round);
+        if (rest.length > 0) this.sending.set(key, rest);
+        else this.sending.delete(key);
+      }
+    }
+    await this.recordMoves(outcomes.flatMap(({ move }) => (move ? [move] : [])));
+    for (const { text, providerOptOut } of outcomes) {
+      if (providerOptOut !== undefined) await this.onProviderOptOut(text, providerOptOut);
+    }
+  }
+
+  /**
+   * Resolves once this instance's texts to these numbers that passed their last consent check
+   * have reached the provider. An opt-out waits for it before it is acknowledged, so a STOP's
+   * answer never comes before a text it could no longer stop: nothing reaches the provider after
+   * the acknowledgement from this instance, and from another one at most the one provider call
+   * it had started. Costs a map lookup when nothing is in flight.
+   */
+  async sent(organizationId: string, targets: readonly string[]): Promise<void> {
+    const pending = targets.flatMap(
+      (target) => this.sending.get(recipientKey(organizationId, target)) ?? [],
+    );
+    if (pending.length > 0) await Promise.all(pending);
+  }
+
+  /** Sends a claimed text that keepSendable kept, and says what to record of the answer. */
+  private async dispatch(text: TextRow): Promise<DispatchOutcome> {
     const move = (status: TextStatusValue, details: Partial<StatusMove>) => ({
       text,
       move: {
@@ -116,9 +160,6 @@ export class TextDispatcher extends PollingWorker {
         ...details,
       },
     });
-    if (optedOut) {
-      return move("FAILED", { error: "OPTED_OUT: the recipient opted out before dispatch" });
-    }
     const result = await this.provider.send({
       from: text.from ?? "",
       to: text.target,
@@ -132,11 +173,22 @@ export class TextDispatcher extends PollingWorker {
         providerOptOut: result.code === RECIPIENT_UNSUBSCRIBED ? result.message : undefined,
       };
     }
+    if (result.outcome === "unconfirmed") {
+      // Left SENDING with the reason: a status callback from the provider, if it took the text,
+      // moves it on (its URL names the text); a resend could deliver it twice.
+      return move("SENDING", { error: `UNCONFIRMED: ${result.message}` });
+    }
     if (text.attempts + 1 >= this.options.maxAttempts) {
       return move("FAILED", { error: `gave up: ${result.message}` });
     }
     const next = new Date(Date.now() + retryDelayMs(text.attempts));
-    await this.repository.scheduleRetry(text.organizationId, text.id, next, result.message);
+    await this.repository.scheduleRetry(
+      text.organizationId,
+      text.id,
+      next,
+      result.message,
+      (organizationId, target) => this.preferences.textingAllowedCondition(organizationId, target),
+    );
     return { text };
   }
 }

@@ -51,12 +51,18 @@ export class TextInboundService {
     private readonly accounts: TextAccountService,
     private readonly texts: TextService,
     private readonly consent: InboundConsent,
+    /** Resolves once texts to these numbers already past their consent check reached the provider. */
+    private readonly sendsSettled: (
+      organizationId: string,
+      targets: string[],
+    ) => Promise<void> = async () => {},
   ) {}
 
   /** Answers the stored text, or null when this provider message id was already handled. */
   async receive(sms: InboundSms): Promise<TextRow | null | "unknown-number"> {
     const number = await this.accounts.findNumberByPhoneNumber(sms.organizationId, sms.to);
     if (!number) return "unknown-number";
+    let reply: keyof typeof REPLIES | null = null;
     const stored = await this.db.transaction(async (tx) => {
       const text = await this.repository.insertOnce(
         {
@@ -74,7 +80,7 @@ export class TextInboundService {
         tx,
       );
       if (!text) return null;
-      const reply = await this.replyFor(tx, sms, classifyInboundText(sms.body));
+      reply = await this.replyFor(tx, sms, classifyInboundText(sms.body));
       if (reply) {
         const [written] = await this.texts.enqueue(tx, [
           {
@@ -92,6 +98,8 @@ export class TextInboundService {
       return text;
     });
     if (stored) this.texts.notifyAccepted();
+    // A STOP is answered once nothing it could no longer stop is on its way (TextDispatcher.sent).
+    if (reply === "STOP") await this.sendsSettled(sms.organizationId, [sms.from]);
     return stored;
   }
 

@@ -3,7 +3,13 @@ import { PLAN_EACH_RUN } from "../../db/named-statements";
 import { textStatus, type TextStatusValue } from "../../db/schema";
 
 /** Statuses after which nothing moves a text any more. */
-const FINAL_STATUSES: TextStatusValue[] = ["DELIVERED", "UNDELIVERED", "FAILED", "RECEIVED"];
+const FINAL_STATUSES: TextStatusValue[] = [
+  "DELIVERED",
+  "UNDELIVERED",
+  "FAILED",
+  "CANCELED",
+  "RECEIVED",
+];
 
 /**
  * One requested status move: for the text with our `id`, or, without one, for the text that

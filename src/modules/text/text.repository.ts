@@ -23,6 +23,12 @@ const CLAIMED_ORGANIZATION = sql.raw(`claimed_text."${texts.organizationId.name}
 const CLAIMED_TARGET = sql.raw(`claimed_text."${texts.target.name}"`);
 const textRowOf = rawRowMapper<TextRow>(getTableColumns(texts));
 
+/**
+ * The `error` of a text CANCELED because its recipient opted out before it was sent; the opt-out
+ * trigger of migration cancel-texts-on-opt-out-trigger writes the same words.
+ */
+export const CANCELED_FOR_OPT_OUT = "OPTED_OUT: the recipient opted out before the text was sent";
+
 /** What sendEach found for one text: its sender, and the text when it was written. */
 export interface SendOutcome {
   accountFound: boolean;
@@ -145,18 +151,12 @@ export class TextRepository {
   /**
    * Claims due ACCEPTED texts of every organization for one dispatch round: SKIP LOCKED lets any
    * number of instances claim side by side, and the lease hands a text back if its claimer dies.
-   * Each claimed text comes with `optedOut`: its recipient may not be texted now
-   * (`textingAllowed`, given the text's organization and target, read in the claim's statement
-   * rather than one more), unless it is a consent confirmation. The status is a literal, so that the outbox's partial index
-   * applies, and the statement is planned each run (PLAN_EACH_RUN): a generic plan made while the
-   * table was young scanned every text for the due ones and found each claimed one through an
-   * organization-wide index range.
+   * Consent is checked by keepSendable, just before the provider call. The status is a literal,
+   * so that the outbox's partial index applies, and the statement is planned each run
+   * (PLAN_EACH_RUN): a generic plan made while the table was young scanned every text for the due
+   * ones and found each claimed one through an organization-wide index range.
    */
-  async claimDue(
-    limit: number,
-    leaseMs: number,
-    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
-  ): Promise<(TextRow & { optedOut: boolean })[]> {
+  async claimDue(limit: number, leaseMs: number): Promise<TextRow[]> {
     const due = this.db
       .select({ organizationId: texts.organizationId, id: texts.id })
       .from(texts)
@@ -170,23 +170,60 @@ export class TextRepository {
       .orderBy(texts.nextAttemptAt)
       .limit(limit)
       .for("update", { skipLocked: true });
-    const allowed = textingAllowed(CLAIMED_ORGANIZATION, CLAIMED_TARGET);
     const claim = this.db
       .update(texts)
       .set({ claimedUntil: sql`now() + ${`${leaseMs} milliseconds`}::interval` })
       .where(sql`(${texts.organizationId}, ${texts.id}) in ${due}`)
       .returning();
-    // Sorted below the select list, so the consent check share-locks preferences in the order
-    // consent changes lock them (as insertEach), and the two never deadlock.
-    const rows = await selectRows<Record<string, unknown> & { opted_out: boolean }>(
+    const rows = await selectRows<Record<string, unknown>>(
       this.db,
-      sql`${sql.raw(PLAN_EACH_RUN)} with claimed as ${claim}
-        select claimed_text.*,
-               claimed_text.purpose <> 'CONSENT_CONFIRMATION' and not ${allowed} as opted_out
-        from (select * from claimed
-              order by organization_id, target collate "C" offset 0) as claimed_text`,
+      sql`${sql.raw(PLAN_EACH_RUN)} with claimed as ${claim} select * from claimed`,
     );
-    return rows.map((row) => ({ ...textRowOf(row), optedOut: row.opted_out }));
+    return rows.map(textRowOf);
+  }
+
+  /**
+   * The dispatcher's last word before the provider call, one conditional update for a round's
+   * claimed texts: a text still ACCEPTED under this claim's lease whose recipient may be texted
+   * now (`textingAllowed`; a consent confirmation always may) stays sendable, and the ids of those
+   * are answered; one whose recipient opted out is CANCELED with CANCELED_FOR_OPT_OUT, as the
+   * opt-out's trigger (migration cancel-texts-on-opt-out-trigger) cancels the texts nobody holds.
+   * A text no longer ACCEPTED (canceled meanwhile) is neither. Texts are locked before the
+   * preferences are share-locked, in the order consent changes lock them (as insertEach); the
+   * trigger skips locked texts, so the two never wait on each other in a cycle.
+   */
+  async keepSendable(
+    claimed: readonly Pick<TextRow, "organizationId" | "id">[],
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
+  ): Promise<Set<string>> {
+    if (claimed.length === 0) return new Set();
+    const allowed = textingAllowed(CLAIMED_ORGANIZATION, CLAIMED_TARGET);
+    const rows = await selectRows<{ id: string; sendable: boolean }>(
+      this.db,
+      sql`with locked as materialized (
+          select t.organization_id, t.id, t.target, t.purpose from texts t
+          where (t.organization_id, t.id) in (
+              select r.organization_id, r.id from jsonb_to_recordset(${JSON.stringify(
+                claimed.map(({ organizationId, id }) => ({ organization_id: organizationId, id })),
+              )}::jsonb) as r(organization_id uuid, id uuid))
+            and t.status = 'ACCEPTED' and t.claimed_until > now()
+          for update of t
+        ),
+        checked as materialized (
+          select claimed_text.organization_id, claimed_text.id,
+                 claimed_text.purpose = 'CONSENT_CONFIRMATION' or ${allowed} as sendable
+          from (select * from locked order by organization_id, target collate "C" offset 0)
+            as claimed_text
+        ),
+        canceled as (
+          update texts t set status = 'CANCELED', error = ${CANCELED_FOR_OPT_OUT},
+                 claimed_until = null, last_modified_at = now()
+            from checked c
+           where t.organization_id = c.organization_id and t.id = c.id and not c.sendable
+        )
+        select id, sendable from checked`,
+    );
+    return new Set(rows.filter((row) => row.sendable).map((row) => row.id));
   }
 
   /** Applies status moves forward-only (see text-status.sql.ts); answers, per move, whether its text exists. */
@@ -218,21 +255,33 @@ export class TextRepository {
       );
   }
 
+  /**
+   * Hands a text back for a retry after a transient provider failure, in one conditional update:
+   * if its recipient opted out meanwhile (the opt-out's trigger skipped it, as it was claimed) it
+   * is CANCELED instead, so no later opt-in brings it back (the replay found such a text sent
+   * after a later START).
+   */
   async scheduleRetry(
     organizationId: string,
     id: string,
     nextAttemptAt: Date,
     error: string,
+    textingAllowed: (organizationId: SQL, target: SQL) => SQL,
   ): Promise<void> {
+    const stays = sql`(${texts.purpose} = 'CONSENT_CONFIRMATION' or ${textingAllowed(
+      sql.raw(`"texts"."${texts.organizationId.name}"`),
+      sql.raw(`"texts"."${texts.target.name}"`),
+    )})`;
     await this.db
       .update(texts)
       .set({
         attempts: sql`${texts.attempts} + 1`,
+        status: sql`case when ${stays} then 'ACCEPTED'::text_status else 'CANCELED'::text_status end`,
         nextAttemptAt,
         claimedUntil: null,
-        error,
+        error: sql`case when ${stays} then ${error} else ${CANCELED_FOR_OPT_OUT} end`,
         lastModifiedAt: new Date(),
       })
-      .where(tenantRow(texts, organizationId, id));
+      .where(and(tenantRow(texts, organizationId, id), sql`${texts.status} = 'ACCEPTED'`));
   }
 }

@@ -9,12 +9,13 @@ export enum TextStatus {
   DELIVERED = "DELIVERED",
   UNDELIVERED = "UNDELIVERED",
   FAILED = "FAILED",
+  CANCELED = "CANCELED",
   RECEIVED = "RECEIVED",
 }
 registerEnumType(TextStatus, {
   name: "TextStatus",
   description:
-    "Moves forward only: ACCEPTED → QUEUED → SENDING → SENT → DELIVERED / UNDELIVERED / FAILED. Inbound texts are RECEIVED.",
+    "Moves forward only: ACCEPTED → QUEUED → SENDING → SENT → DELIVERED / UNDELIVERED / FAILED. CANCELED: never sent, because the recipient opted out while it waited (`error` says so; a later opt-in does not send it). Inbound texts are RECEIVED.",
 });
 
 export enum TextDirection {
@@ -110,7 +111,11 @@ export class Text {
   @Field(() => TextStatus)
   status!: TextStatus;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "Why the text failed or was canceled, as `CODE: description` (`OPTED_OUT: …` for a CANCELED text).",
+  })
   error!: string | null;
 
   @Field(() => String, { nullable: true, description: "The provider's message id (Twilio SID)." })

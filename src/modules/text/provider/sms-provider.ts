@@ -14,7 +14,12 @@ export const RECIPIENT_UNSUBSCRIBED = 21610;
 export type SendResult =
   | { outcome: "accepted"; sid: string; status: TextStatusValue }
   | { outcome: "refused"; code: number | null; message: string }
-  | { outcome: "retry"; message: string };
+  | { outcome: "retry"; message: string }
+  /**
+   * The request reached the provider but no answer came back: it may have been sent. Not resent
+   * (the provider has no idempotency key for a message, so a resend may deliver it twice).
+   */
+  | { outcome: "unconfirmed"; message: string };
 
 /** What the dispatcher needs of an SMS provider; the adapter maps the provider's wire format. */
 export interface SmsProvider {

@@ -38,7 +38,11 @@ export class TwilioProvider implements SmsProvider {
   private readonly agent: http.Agent;
   private readonly authorization: string;
 
-  constructor(credentials: TwilioCredentials) {
+  constructor(
+    credentials: TwilioCredentials,
+    /** How long a request may go without an answer. */
+    private readonly timeoutMs = TIMEOUT_MS,
+  ) {
     const { accountSid, authToken, baseUrl } = credentials;
     this.url = new URL(`${baseUrl}/2010-04-01/Accounts/${accountSid}/Messages.json`);
     this.client = this.url.protocol === "https:" ? https : http;
@@ -53,6 +57,7 @@ export class TwilioProvider implements SmsProvider {
     try {
       response = await this.post(form.toString());
     } catch (error) {
+      if (error instanceof Unanswered) return { outcome: "unconfirmed", message: error.message };
       return { outcome: "retry", message: `provider unreachable: ${(error as Error).message}` };
     }
     const body = parseJson(response.body);
@@ -78,7 +83,7 @@ export class TwilioProvider implements SmsProvider {
       const request = this.client.request(this.url, {
         method: "POST",
         agent: this.agent,
-        timeout: TIMEOUT_MS,
+        timeout: this.timeoutMs,
         headers: {
           authorization: this.authorization,
           "content-type": "application/x-www-form-urlencoded",
@@ -86,7 +91,20 @@ export class TwilioProvider implements SmsProvider {
           accept: "application/json",
         },
       });
-      request.on("timeout", () => request.destroy(new Error("timed out")));
+      // Written out but unanswered in time: Twilio may have taken it, so it must not be sent again
+      // (a second confirmation of one STOP, CONSENT.md). Any other failure (refused or reset
+      // connection, a timeout before the request was out) left nothing at Twilio: retried.
+      let written = false;
+      request.on("finish", () => (written = true));
+      request.on("timeout", () =>
+        request.destroy(
+          written
+            ? new Unanswered(
+                `provider did not answer within ${this.timeoutMs} ms; not resent, it may have been sent`,
+              )
+            : new Error("timed out"),
+        ),
+      );
       request.on("error", reject);
       request.on("response", (response) => {
         let body = "";
@@ -99,6 +117,9 @@ export class TwilioProvider implements SmsProvider {
     });
   }
 }
+
+/** The request was handed to the provider's connection, and no answer came in time. */
+class Unanswered extends Error {}
 
 function parseJson(text: string): TwilioMessage {
   try {

@@ -1,0 +1,2 @@
+ALTER TYPE "public"."text_status" ADD VALUE 'CANCELED' BEFORE 'RECEIVED';--> statement-breakpoint
+CREATE INDEX "texts_unsent_target_idx" ON "texts" USING btree ("organization_id","target") WHERE "texts"."status" = 'ACCEPTED';
