@@ -29,6 +29,9 @@ function fieldOfVariableError(message: string): string | undefined {
   return /^Variable "\$([^"]+)"/.exec(message)?.[1];
 }
 
+/** graphql-js's last error when a request's variables hold more than 50 mistakes: the caller's. */
+const VARIABLE_LIMIT = /^Too many errors processing variables/;
+
 function isClientStatus(error: unknown): boolean {
   const status = (error as { extensions?: { http?: { status?: unknown } } } | null)?.extensions
     ?.http?.status;
@@ -81,9 +84,14 @@ export function createErrorFormatter(logger: Logger) {
       return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
     }
     // Apollo's own refusals of a request without a code (a persisted query's hash that does not
-    // match, an unsupported version) carry only a 4xx status: the caller's mistake, said as such.
-    if (original === error && isClientStatus(original)) {
-      return { message: formatted.message, extensions: { ...extensions, code: "BAD_REQUEST" } };
+    // match, an unsupported version) carry only a 4xx status, and graphql-js's last word on a
+    // request with too many bad variables none: the caller's mistakes, said as such.
+    if (
+      original === error &&
+      (isClientStatus(original) || VARIABLE_LIMIT.test(formatted.message))
+    ) {
+      const code = isClientStatus(original) ? "BAD_REQUEST" : "BAD_USER_INPUT";
+      return { message: formatted.message, extensions: { ...extensions, code } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
     return {

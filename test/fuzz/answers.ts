@@ -48,6 +48,15 @@ const STACK_FRAME = /\bat (?:[\w$.<>[\] ]+ \()?(?:file:|node:|\/)[^)\s]*:\d+:\d+
 const SQL_TEXT =
   /\b(select\s+[\w"*]|insert into|update\s+"?\w+"?\s+set|delete from|Failed query|syntax error at or near|violates \w+ constraint|relation "\w+")/i;
 
+/** A GET's path as the server reads its query string (hostile paths may not decode). */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path.replace(/\+/g, " "));
+  } catch {
+    return path;
+  }
+}
+
 /**
  * What is wrong with an answer, or null: a 5xx other than 503, INTERNAL_SERVER_ERROR, a stack
  * trace, SQL text the request did not itself contain, or no answer at all.
@@ -70,7 +79,8 @@ export function findingOf(request: FuzzRequest, answer: FuzzAnswer): string | nu
   if (answer.body.includes('"INTERNAL_SERVER_ERROR"')) return "INTERNAL_SERVER_ERROR";
   if (STACK_FRAME.test(answer.body)) return "stack trace in the answer";
   const sql = SQL_TEXT.exec(answer.body);
-  if (sql && !(request.body ?? request.path).toLowerCase().includes(sql[0].toLowerCase())) {
+  const sent = request.body ?? decodedPath(request.path);
+  if (sql && !sent.toLowerCase().includes(sql[0].toLowerCase())) {
     return `SQL text in the answer: "${sql[0]}"`;
   }
   return null;

@@ -87,7 +87,9 @@ describe("Mutation.sendText: the number a text goes out from", () => {
     await createNumber(account.id, "+14155550431");
     const other = await createAccount();
     const elsewhere = await createNumber(other.id, "+14155550432");
-    expect(await sentFrom("7b0c4f9e-3a51-4b7e-9d7a-0f3d2f6c1e11")).toBe("NOT_FOUND input.accountId");
+    expect(await sentFrom("7b0c4f9e-3a51-4b7e-9d7a-0f3d2f6c1e11")).toBe(
+      "NOT_FOUND input.accountId",
+    );
     expect(await sentFrom(account.id, elsewhere.id)).toBe("NOT_FOUND input.numberId");
     expect(await sentFrom("not-a-uuid")).toBe("BAD_USER_INPUT input.accountId");
   });

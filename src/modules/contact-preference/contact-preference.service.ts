@@ -82,9 +82,15 @@ export class ContactPreferenceService {
     filter: ContactPreferenceFilter | undefined,
     page: PageArgs,
   ): Promise<Connection<ContactPreferenceRow>> {
-    const conditions: ContactPreferenceConditions = { ...filter };
-    if (filter?.contact !== undefined) {
-      conditions.contact = await this.normalizeContact(caller, filter.contact, "filter.contact");
+    // A filter field sent as null filters on nothing, as one left out does.
+    const given = Object.entries(filter ?? {}).filter(([, value]) => value != null);
+    const conditions: ContactPreferenceConditions = Object.fromEntries(given);
+    if (conditions.contact !== undefined) {
+      conditions.contact = await this.normalizeContact(
+        caller,
+        conditions.contact,
+        "filter.contact",
+      );
     }
     return this.repository.list(caller.organizationId, conditions, page);
   }

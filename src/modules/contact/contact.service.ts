@@ -42,16 +42,18 @@ export class ContactService {
     filter: ContactFilter | undefined,
     page: PageArgs,
   ): Promise<Connection<ContactRow>> {
-    const conditions: ContactConditions = { ...filter };
-    if (filter?.phoneNumber !== undefined) {
+    // A filter field sent as null filters on nothing, as one left out does.
+    const given = Object.entries(filter ?? {}).filter(([, value]) => value != null);
+    const conditions: ContactConditions = Object.fromEntries(given);
+    if (conditions.phoneNumber !== undefined) {
       const region = await this.organizations.phoneRegion(caller.organizationId);
       conditions.phoneNumber = normalizePhoneNumber(
-        filter.phoneNumber,
+        conditions.phoneNumber,
         region,
         "filter.phoneNumber",
       );
     }
-    if (filter?.email !== undefined) conditions.email = filter.email.trim().toLowerCase();
+    if (conditions.email !== undefined) conditions.email = conditions.email.trim().toLowerCase();
     return this.repository.list(caller.organizationId, conditions, page);
   }
 
