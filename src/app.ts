@@ -3,7 +3,6 @@ import type { DestinationStream } from "pino";
 import { CredentialThrottle } from "./auth/credential-throttle";
 import { resolveJwtSecret } from "./auth/dev-secret";
 import { createTokenVerifier } from "./auth/jwt";
-import { withKnownOrganizations } from "./auth/known-organization";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
@@ -57,10 +56,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
     const services = createServices(database.db, config, logger);
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
-    const verifier = withKnownOrganizations(
-      await createTokenVerifier(config.jwt),
-      async (id) => (await services.organizations.get(id)) !== undefined,
-    );
+    const verifier = await createTokenVerifier(config.jwt);
     // One count of refused credentials per source address, across GraphQL and the REST routes.
     const throttle = new CredentialThrottle(config.authThrottle);
     const twilio = new TwilioWebhooks(

@@ -3,8 +3,10 @@ import type { GraphQLFormattedError } from "graphql";
 import {
   innermostMessage,
   isDatabaseUnavailable,
+  isMissingOrganization,
   isPublicError,
   ServiceUnavailableError,
+  UnauthenticatedError,
 } from "./lib/errors";
 import type { Logger } from "./logger";
 
@@ -92,6 +94,12 @@ export function createErrorFormatter(logger: Logger) {
     ) {
       const code = isClientStatus(original) ? "BAD_REQUEST" : "BAD_USER_INPUT";
       return { message: formatted.message, extensions: { ...extensions, code } };
+    }
+    if (isMissingOrganization(original)) {
+      const { message, extensions: coded } = new UnauthenticatedError(
+        "Invalid token: the token's organization does not exist",
+      );
+      return { message, path: formatted.path, locations: formatted.locations, extensions: coded };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
     return {

@@ -207,6 +207,18 @@ function databaseErrorField(error: unknown, name: "constraint" | "detail"): stri
   return undefined;
 }
 
+/**
+ * A write refused because the caller's organization does not exist: a well-signed token whose
+ * `org` names none. Checked when a write fails rather than at every token's first use, which would
+ * cost every new token a statement.
+ */
+export function isMissingOrganization(error: unknown): boolean {
+  return (
+    sqlState(error) === "23503" &&
+    (databaseErrorField(error, "constraint") ?? "").endsWith("_organization_id_organizations_id_fk")
+  );
+}
+
 /** What a foreign key points at, and the input field that gave its id (given the missing id). */
 export interface Reference {
   entity: string;

@@ -29,6 +29,8 @@ export abstract class PollingWorker {
   private stopped = true;
   private wakeRequested = false;
   private failures = 0;
+  /** Set by stop(); a worker never started (rounds run by hand, in tests) is not stopping. */
+  private stopRequested = false;
 
   protected constructor(
     private readonly pollIntervalMs: number,
@@ -40,11 +42,13 @@ export abstract class PollingWorker {
 
   start(): void {
     this.stopped = false;
+    this.stopRequested = false;
     this.schedule(0);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
     await this.releaseClaims().catch(this.onRoundError);
@@ -52,7 +56,7 @@ export abstract class PollingWorker {
 
   /** Whether stop() was called: a round checks it between items, to hand the rest back. */
   protected get stopping(): boolean {
-    return this.stopped;
+    return this.stopRequested;
   }
 
   /**

@@ -230,7 +230,7 @@ describe("tenancy: two organizations", () => {
 });
 
 describe("a token's organization", () => {
-  it("must exist: a well-signed token for an organization of nothing is UNAUTHENTICATED", async () => {
+  it("must exist: a write under a well-signed token for an organization of nothing is UNAUTHENTICATED", async () => {
     const token = await server.tokenFor({
       individualId: newId(),
       organizationId: newId(),
