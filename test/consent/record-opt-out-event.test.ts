@@ -242,6 +242,41 @@ describe("Mutation.recordOptOutEvent: idempotency and order", () => {
     expect((await flagsOf(server, org, value))?.doNotText).toBe(false);
   });
 
+  it("an opt-out applied after a newer creation of its value still opts out (a creation never overrides an opt-out)", async () => {
+    // An inbound STOP and a creation of the same new number at the same moment: the creation
+    // commits first though the STOP took effect a moment earlier.
+    const value = nextPhone();
+    dataOf(
+      await record(
+        server,
+        org,
+        smsEvent(value, "COMMUNICATION_VALUE_CREATION", true, {
+          effectiveAt: "2026-11-20T10:00:01Z",
+        }),
+      ),
+    );
+    const stop = dataOf(
+      await record(
+        server,
+        org,
+        smsEvent(value, "STOP_MESSAGE_RECEIVED", false, { effectiveAt: "2026-11-20T10:00:00Z" }),
+      ),
+    ).recordOptOutEvent;
+    expect(stop.warnings.map((warning) => warning.warningCode)).not.toContain("SUPERSEDED");
+    expect(stop.event?.newOptedOut).toBe(true);
+    expect((await flagsOf(server, org, value))?.doNotText).toBe(true);
+    // A late opt-in older than that creation still does not re-open the channel.
+    const late = dataOf(
+      await record(
+        server,
+        org,
+        smsEvent(value, "OPTIN_MESSAGE_RECEIVED", true, { effectiveAt: "2026-11-20T09:00:00Z" }),
+      ),
+    ).recordOptOutEvent;
+    expect(late.warnings.map((warning) => warning.warningCode)).toContain("SUPERSEDED");
+    expect((await flagsOf(server, org, value))?.doNotText).toBe(true);
+  });
+
   it("a late opt-in older than the latest opt-out does not re-open the channel", async () => {
     const value = nextPhone();
     dataOf(

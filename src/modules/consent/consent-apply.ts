@@ -230,6 +230,7 @@ export class ConsentLedger {
       preferences: locked ?? unlocked!.parse(state.alongside!),
       earlier,
       decidedAt: state.decidedAt,
+      flaggedAt: state.flaggedAt,
       pending: state.pending,
       doubleOptIn: state.doubleOptIn,
     };
@@ -276,7 +277,7 @@ export class ConsentLedger {
       created,
       version,
       pairs: opened.pairs,
-      decidedAt: opened.batch.latestDecisions(),
+      ...opened.batch.latestDecisions(),
       keys: opened.keys,
       doubleOptIn: opened.switchRead?.expected ?? null,
     });

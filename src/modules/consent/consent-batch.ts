@@ -17,8 +17,14 @@ const SUPERSEDED: OptOutWarning = {
     "A newer decision for this channel stands; the event is recorded without effect",
 };
 
-/** Effects that decide a channel: a later one of these supersedes an older event's flag. */
+/**
+ * Effects that decide a channel: a later one of these supersedes an older opt-in. An older
+ * opt-out is superseded only by a later opt-out or opt-in (FLAG_EFFECTS): a creation never
+ * overrides an opt-out (CONSENT.md), whichever of the two takes effect first. A STOP that took
+ * effect a moment before a creation of the same new number, and is applied after it, opts out.
+ */
 const DECIDING_EFFECTS = new Set<ConsentEventRow["effect"]>(["OPT_OUT", "OPT_IN", "CREATED"]);
+const FLAG_EFFECTS = new Set<ConsentEventRow["effect"]>(["OPT_OUT", "OPT_IN"]);
 
 /** One attribute of one change, in the order the batch applies them. */
 export interface BatchItem {
@@ -37,6 +43,8 @@ export interface LedgerBatchStart {
   earlier: readonly ConsentEventRow[];
   /** By pairKey: epoch milliseconds of the channel's latest decision in the ledger. */
   decidedAt: Map<string, number>;
+  /** By pairKey: the same, of its latest opt-out or opt-in only (LedgerState.flaggedAt). */
+  flaggedAt: Map<string, number>;
   /** By pairKey: pending opt-in reasons (read only when a confirming reply needs them). */
   pending: Map<string, string>;
   newPreference(contact: string, at: Date): ContactPreferenceRow;
@@ -100,7 +108,7 @@ export class LedgerBatch {
     }
     const previous = preference ? preference[flag] : null;
     const warnings = [...decision.warnings];
-    if (setsFlag(decision.effect) && this.decidedAfter(pair, change.effectiveAt)) {
+    if (setsFlag(decision.effect) && this.decidedAfter(pair, decision.effect, change.effectiveAt)) {
       next = previous;
       warnings.push(SUPERSEDED);
     } else if (decision.effect === "OPT_IN") {
@@ -149,9 +157,12 @@ export class LedgerBatch {
     };
   }
 
-  /** By pairKey: each channel's latest decision, the ledger's and this batch's. */
-  latestDecisions(): ReadonlyMap<string, number> {
-    return this.start.decidedAt;
+  /** By pairKey: each channel's latest decision and latest opt-out or opt-in, ledger and batch. */
+  latestDecisions(): {
+    decidedAt: ReadonlyMap<string, number>;
+    flaggedAt: ReadonlyMap<string, number>;
+  } {
+    return { decidedAt: this.start.decidedAt, flaggedAt: this.start.flaggedAt };
   }
 
   private create(contact: string): ContactPreferenceRow {
@@ -161,18 +172,25 @@ export class LedgerBatch {
     return row;
   }
 
-  /** Whether a decision that takes effect after `effectiveAt` is in the ledger or the batch. */
-  private decidedAfter(pair: string, effectiveAt: Date): boolean {
-    return (this.start.decidedAt.get(pair) ?? -Infinity) > effectiveAt.getTime();
+  /**
+   * Whether a decision that supersedes an `effect` taking effect at `effectiveAt` is in the ledger
+   * or the batch: for an opt-out, a later opt-out or opt-in; for an opt-in, a creation as well.
+   */
+  private decidedAfter(pair: string, effect: "OPT_OUT" | "OPT_IN", effectiveAt: Date): boolean {
+    const latest = effect === "OPT_OUT" ? this.start.flaggedAt : this.start.decidedAt;
+    return (latest.get(pair) ?? -Infinity) > effectiveAt.getTime();
   }
 
   private record(event: ConsentEventRow): void {
     this.events.push(event);
     if (event.idempotencyKey) this.byKey.set(event.idempotencyKey, event);
-    if (DECIDING_EFFECTS.has(event.effect)) {
-      const pair = pairKey({ contact: event.contact!, channel: event.channel! });
-      const decided = this.start.decidedAt.get(pair) ?? -Infinity;
-      this.start.decidedAt.set(pair, Math.max(decided, event.effectiveAt.getTime()));
+    if (!DECIDING_EFFECTS.has(event.effect)) return;
+    const pair = pairKey({ contact: event.contact!, channel: event.channel! });
+    const at = event.effectiveAt.getTime();
+    const { decidedAt, flaggedAt } = this.start;
+    decidedAt.set(pair, Math.max(decidedAt.get(pair) ?? -Infinity, at));
+    if (FLAG_EFFECTS.has(event.effect)) {
+      flaggedAt.set(pair, Math.max(flaggedAt.get(pair) ?? -Infinity, at));
     }
   }
 

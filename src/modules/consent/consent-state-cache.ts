@@ -12,6 +12,8 @@ interface ValueState {
   preference: VersionedPreference;
   /** Epoch milliseconds of each channel's latest decision; null: the ledger has none. */
   decidedAt: Partial<Record<CommunicationTypeValue, number | null>>;
+  /** The same, of each channel's latest opt-out or opt-in (LedgerState.flaggedAt). */
+  flaggedAt: Partial<Record<CommunicationTypeValue, number | null>>;
   /** Idempotency keys of the events written for the value while remembered. */
   keys: Set<string>;
 }
@@ -20,6 +22,7 @@ interface ValueState {
 export interface RememberedStart {
   preferences: VersionedPreference[];
   decidedAt: Map<string, number>;
+  flaggedAt: Map<string, number>;
   doubleOptIn: boolean;
 }
 
@@ -47,17 +50,25 @@ export class ConsentStateCache {
     if (needsSwitch && doubleOptIn === undefined) return null;
     const preferences = new Map<string, VersionedPreference>();
     const decidedAt = new Map<string, number>();
+    const flaggedAt = new Map<string, number>();
     for (const pair of pairs) {
       const state = this.values.get(valueKey(organizationId, pair.contact));
       const decided = state?.decidedAt[pair.channel];
-      if (decided === undefined) return null;
+      const flagged = state?.flaggedAt[pair.channel];
+      if (decided === undefined || flagged === undefined) return null;
       if (decided !== null) decidedAt.set(pairKey(pair), decided);
+      if (flagged !== null) flaggedAt.set(pairKey(pair), flagged);
       preferences.set(pair.contact, state!.preference);
     }
     for (const { contact, idempotencyKey } of keys) {
       if (this.values.get(valueKey(organizationId, contact))?.keys.has(idempotencyKey)) return null;
     }
-    return { preferences: [...preferences.values()], decidedAt, doubleOptIn: doubleOptIn ?? false };
+    return {
+      preferences: [...preferences.values()],
+      decidedAt,
+      flaggedAt,
+      doubleOptIn: doubleOptIn ?? false,
+    };
   }
 
   /**
@@ -73,6 +84,7 @@ export class ConsentStateCache {
       version: string;
       pairs: readonly ChannelOfValue[];
       decidedAt: ReadonlyMap<string, number>;
+      flaggedAt: ReadonlyMap<string, number>;
       keys: readonly KeyOfValue[];
       doubleOptIn: boolean | null;
     },
@@ -90,12 +102,15 @@ export class ConsentStateCache {
       this.values.set(key, {
         preference: { ...row, version: written.version },
         decidedAt: { ...carried?.decidedAt },
+        flaggedAt: { ...carried?.flaggedAt },
         keys: carried?.keys ?? new Set(),
       });
     }
     for (const pair of written.pairs) {
       const state = this.values.get(valueKey(organizationId, pair.contact));
-      if (state) state.decidedAt[pair.channel] = written.decidedAt.get(pairKey(pair)) ?? null;
+      if (!state) continue;
+      state.decidedAt[pair.channel] = written.decidedAt.get(pairKey(pair)) ?? null;
+      state.flaggedAt[pair.channel] = written.flaggedAt.get(pairKey(pair)) ?? null;
     }
     for (const { contact, idempotencyKey } of written.keys) {
       const keys = this.values.get(valueKey(organizationId, contact))?.keys;

@@ -35,8 +35,13 @@ export type PendingOptInRow = typeof pendingOptIns.$inferSelect;
 
 export interface LedgerState {
   repeatedKeys: string[];
-  /** By pairKey: epoch milliseconds of the latest decision. */
+  /** By pairKey: epoch milliseconds of the latest decision (an OPT_OUT, OPT_IN or CREATED event). */
   decidedAt: Map<string, number>;
+  /**
+   * By pairKey: epoch milliseconds of the latest opt-out or opt-in (a creation left out): what a
+   * late opt-out is settled against, since a creation never overrides an opt-out (CONSENT.md).
+   */
+  flaggedAt: Map<string, number>;
   /** By pairKey: the reason of the pending opt-in. */
   pending: Map<string, string>;
   doubleOptIn: boolean;
@@ -46,7 +51,7 @@ export interface LedgerState {
 
 /** A row of findLedgerState's statement, in select-list order. */
 type LedgerStateRow = [
-  kind: "repeat" | "decided" | "pending" | "switch" | "alongside",
+  kind: "repeat" | "decided" | "flagged" | "pending" | "switch" | "alongside",
   key: string | null,
   contact: string,
   channel: CommunicationTypeValue,
@@ -107,13 +112,16 @@ function ledgerStateQuery(withPending: boolean, doubleOptIn: SQL | null, alongsi
       where organization_id = ${organizationId} and contact = k.contact
         and channel = k.channel and idempotency_key = k.idempotency_key limit 1) e
     union all
-    select 'decided', null, p.contact, p.channel::text, d.at, null
+    select v.kind, null, p.contact, p.channel::text, v.at, null
     from ${pairs} cross join lateral (
-      select (extract(epoch from max(e.effective_at)) * 1000)::float8 as at
+      select (extract(epoch from max(e.effective_at)) * 1000)::float8 as at,
+        (extract(epoch from max(e.effective_at) filter (where e.effect <> 'CREATED')) * 1000)::float8
+          as flagged_at
       from ${consentEvents} e
       where e.organization_id = ${organizationId} and e.contact = p.contact
         and e.channel = p.channel and e.effect in ('OPT_OUT', 'OPT_IN', 'CREATED')) d
-    where d.at is not null
+    cross join lateral (values ('decided', d.at), ('flagged', d.flagged_at)) v(kind, at)
+    where v.at is not null
     ${pending} ${theSwitch} ${alongsideRow}`;
 }
 
@@ -170,8 +178,9 @@ export class ConsentRepository {
    * What the ledger says about a batch's values, read after their preferences or together with
    * them (`alongside`; ConsentLedger.readStart says why): which idempotency keys it already
    * holds, when each value's channel was last decided (the latest effective time of an OPT_OUT,
-   * OPT_IN or CREATED event), and, when asked, the pending opt-ins and the double opt-in switch
-   * (`doubleOptIn`, a query answering `double_opt_in`), all in one statement.
+   * OPT_IN or CREATED event) and last opted out or in (the same without CREATED), and, when
+   * asked, the pending opt-ins and the double opt-in switch (`doubleOptIn`, a query answering
+   * `double_opt_in`), all in one statement.
    */
   async findLedgerState(
     executor: Executor,
@@ -202,6 +211,7 @@ export class ConsentRepository {
     const state: LedgerState = {
       repeatedKeys: [],
       decidedAt: new Map(),
+      flaggedAt: new Map(),
       pending: new Map(),
       doubleOptIn: false,
       alongside: null,
@@ -210,6 +220,7 @@ export class ConsentRepository {
       const [kind, key, contact, channel, decidedAtMs, detail] = row;
       if (kind === "repeat") state.repeatedKeys.push(key!);
       else if (kind === "decided") state.decidedAt.set(pairKey({ contact, channel }), decidedAtMs!);
+      else if (kind === "flagged") state.flaggedAt.set(pairKey({ contact, channel }), decidedAtMs!);
       else if (kind === "pending") state.pending.set(pairKey({ contact, channel }), detail!);
       else if (kind === "switch") state.doubleOptIn = detail === "true";
       else state.alongside = detail;
