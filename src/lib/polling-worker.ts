@@ -23,7 +23,7 @@ export function logRoundError(
  * round that fails (the database gone, say) is retried after a bounded, jittered backoff, so the
  * worker resumes by itself when the database returns.
  */
-export abstract class PollingWorker {
+export abstract class PollingWorker<Claim = never> {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = true;
@@ -60,10 +60,35 @@ export abstract class PollingWorker {
   }
 
   /**
-   * Hands back what this worker claimed and did not finish (at stop, and after a failed round), so
-   * another instance, or this one's next round, takes it at once rather than when its lease ends.
+   * Claims of this worker's own rounds that failed or stopped before finishing them, to hand back
+   * (only those: rounds may run side by side, drain() beside the loop, and another round's claims
+   * are not this one's).
    */
-  protected async releaseClaims(): Promise<void> {}
+  private abandoned: Claim[] = [];
+
+  /** Claims a round took and did not finish; releaseClaims hands them back. */
+  protected abandon(claims: readonly Claim[]): void {
+    this.abandoned.push(...claims);
+  }
+
+  /** Makes `claims` claimable again at once (the worker's repository); nothing by default. */
+  protected async handBack(_claims: Claim[]): Promise<void> {}
+
+  /**
+   * Hands back what this worker claimed and did not finish (at stop, after a failed round, and
+   * before a round when handing back failed too), so another instance, or this one's next round,
+   * takes it at once rather than when its lease ends.
+   */
+  protected async releaseClaims(): Promise<void> {
+    if (this.abandoned.length === 0) return;
+    const released = this.abandoned.splice(0);
+    try {
+      await this.handBack(released);
+    } catch (error) {
+      this.abandoned.push(...released);
+      throw error;
+    }
+  }
 
   wake(): void {
     if (this.stopped) return;

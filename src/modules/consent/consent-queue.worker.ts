@@ -17,7 +17,7 @@ export interface ConsentQueueOptions {
  * LOCKED under a lease; each request is marked applied in the transaction that applies it, so a
  * restart neither loses one nor applies one twice.
  */
-export class ConsentQueueWorker extends PollingWorker {
+export class ConsentQueueWorker extends PollingWorker<QueuedOptOutRequestRow> {
   constructor(
     private readonly repository: ConsentRepository,
     private readonly consent: ConsentService,
@@ -32,7 +32,7 @@ export class ConsentQueueWorker extends PollingWorker {
   /** Applies a round's claims one after another, each marked applied in its own transaction. */
   async runOnce(): Promise<number> {
     // A failed round's claims, if handing them back failed too (the database was down).
-    if (this.abandoned.length > 0) await this.releaseClaims();
+    await this.releaseClaims();
     const claimed = await this.repository.claimQueued(this.options.batchSize, this.options.leaseMs);
     let next = 0;
     try {
@@ -41,22 +41,13 @@ export class ConsentQueueWorker extends PollingWorker {
       }
     } finally {
       // Not applied: the round failed, or the worker is stopping.
-      this.abandoned.push(...claimed.slice(next));
+      this.abandon(claimed.slice(next));
     }
     return claimed.length;
   }
 
-  /** Claims not applied, to hand back (only those of this worker's own rounds). */
-  private abandoned: QueuedOptOutRequestRow[] = [];
-
-  protected override async releaseClaims(): Promise<void> {
-    const released = this.abandoned.splice(0);
-    try {
-      await this.repository.releaseClaims(released);
-    } catch (error) {
-      this.abandoned.push(...released);
-      throw error;
-    }
+  protected override handBack(claims: QueuedOptOutRequestRow[]): Promise<void> {
+    return this.repository.releaseClaims(claims);
   }
 
   private async applyQueued(queued: QueuedOptOutRequestRow): Promise<void> {

@@ -1,3 +1,4 @@
+import { tenantRowsIn, type TenantKey } from "../../db/tenant";
 import {
   and,
   desc,
@@ -407,21 +408,12 @@ export class ConsentRepository {
   }
 
   /** Hands back claims not applied (a worker stopping, or its round failing): claimable at once. */
-  async releaseClaims(keys: readonly { organizationId: string; id: string }[]): Promise<void> {
+  async releaseClaims(keys: readonly TenantKey[]): Promise<void> {
     if (keys.length === 0) return;
-    const pairs = sql.join(
-      keys.map(({ organizationId, id }) => sql`(${organizationId}::uuid, ${id}::uuid)`),
-      sql`, `,
-    );
     await this.db
       .update(queuedOptOutRequests)
       .set({ claimedUntil: null })
-      .where(
-        and(
-          isNull(queuedOptOutRequests.appliedAt),
-          sql`(${queuedOptOutRequests.organizationId}, ${queuedOptOutRequests.id}) in (${pairs})`,
-        ),
-      );
+      .where(and(isNull(queuedOptOutRequests.appliedAt), tenantRowsIn(queuedOptOutRequests, keys)));
   }
 
   async recordQueuedFailure(organizationId: string, id: string, error: string): Promise<void> {

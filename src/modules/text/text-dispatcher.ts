@@ -44,7 +44,7 @@ export function retryDelayMs(attempt: number, random: () => number = Math.random
  * Sends ACCEPTED texts through the provider. Any number of instances may run one: rows are
  * claimed with FOR UPDATE SKIP LOCKED under a lease, so a crash loses nothing.
  */
-export class TextDispatcher extends PollingWorker {
+export class TextDispatcher extends PollingWorker<TextRow> {
   /** By recipientKey: the rounds whose provider calls to that number are under way. */
   private readonly sending = new Map<string, Promise<void>[]>();
 
@@ -72,32 +72,20 @@ export class TextDispatcher extends PollingWorker {
    */
   async runOnce(): Promise<number> {
     // A failed round's claims, if handing them back failed too (the database was down).
-    if (this.abandoned.length > 0) await this.releaseClaims();
+    await this.releaseClaims();
     const claimed = await this.repository.claimDue(this.options.batchSize, this.options.leaseMs);
     if (claimed.length === 0) return 0;
     try {
       await this.sendAndRecord(claimed);
     } catch (error) {
-      this.abandoned.push(...claimed);
+      this.abandon(claimed);
       throw error;
     }
     return claimed.length;
   }
 
-  /**
-   * Claims of rounds that failed before recording them, to hand back (only those: rounds may run
-   * side by side, drain() beside the loop, and another round's claims are not this one's).
-   */
-  private abandoned: TextRow[] = [];
-
-  protected override async releaseClaims(): Promise<void> {
-    const released = this.abandoned.splice(0);
-    try {
-      await this.repository.releaseClaims(released);
-    } catch (error) {
-      this.abandoned.push(...released);
-      throw error;
-    }
+  protected override handBack(claims: TextRow[]): Promise<void> {
+    return this.repository.releaseClaims(claims);
   }
 
   /**

@@ -3,7 +3,7 @@ import { selectRows, type Executor } from "../../db/client";
 import { PLAN_EACH_RUN } from "../../db/named-statements";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
 import { byId, fetchPage, type Connection, type PageArgs } from "../../lib/pagination";
-import { tenantRow } from "../../db/tenant";
+import { tenantRow, tenantRowsIn, type TenantKey } from "../../db/tenant";
 import { Recordset } from "../../db/recordset";
 import { advanceEachStatement, type StatusMove } from "./text-status.sql";
 import { sendEachStatement, type SendOutcomeFlags } from "./text-send.sql";
@@ -238,21 +238,12 @@ export class TextRepository {
    * Hands back claimed texts still ACCEPTED (a dispatcher stopping, or its round failing before
    * it recorded them): claimable at once instead of when the lease ends.
    */
-  async releaseClaims(keys: readonly { organizationId: string; id: string }[]): Promise<void> {
+  async releaseClaims(keys: readonly TenantKey[]): Promise<void> {
     if (keys.length === 0) return;
-    const pairs = sql.join(
-      keys.map(({ organizationId, id }) => sql`(${organizationId}::uuid, ${id}::uuid)`),
-      sql`, `,
-    );
     await this.db
       .update(texts)
       .set({ claimedUntil: null })
-      .where(
-        and(
-          eq(texts.status, "ACCEPTED"),
-          sql`(${texts.organizationId}, ${texts.id}) in (${pairs})`,
-        ),
-      );
+      .where(and(eq(texts.status, "ACCEPTED"), tenantRowsIn(texts, keys)));
   }
 
   /**
