@@ -15,6 +15,8 @@ export interface RequestContext {
   authFailure: string | null;
   services: Services;
   loaders: Loaders;
+  /** Database reads the request's fields have started (graphql/statement-cap.ts counts them). */
+  startedReads: number;
 }
 
 /**
@@ -94,5 +96,6 @@ export function createRequestContext(
     authFailure,
     services,
     loaders: caller ? new RequestLoaders(services, caller) : unauthenticatedLoaders,
+    startedReads: 0,
   };
 }

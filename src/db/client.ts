@@ -8,6 +8,7 @@ import pg from "pg";
 import * as schema from "./schema";
 import { prepareStatementsByText } from "./named-statements";
 import { statementCountingLogger } from "./statement-count";
+import { StatementDeadline } from "./statement-deadline";
 import type { DeadlineConfig } from "../config";
 
 export type Schema = typeof schema;
@@ -63,15 +64,32 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       max: options.poolSize ?? 10,
       // Bounds opening a connection and, as well, waiting for a free one in a full pool.
       connectionTimeoutMillis: deadlines?.connectMs,
-      // The server cancels a statement past it (57014); the client gives up on its own too, for
-      // a server that is frozen and enforces nothing (pg's "Query read timeout").
+      // The server cancels a statement past it (57014); the client gives up on its own too
+      // (statementDeadline), for a server that is frozen and enforces nothing.
       statement_timeout: deadlines?.statementMs,
-      query_timeout: deadlines ? deadlines.statementMs + CLIENT_TIMEOUT_MARGIN_MS : undefined,
     });
     // An idle client that loses its connection (server restart, failover) is dropped from the
     // pool; without a listener that 'error' event would end the process.
     pool.on("error", onError);
-    pool.on("connect", (client) => guardPooledClient(client, onError));
+    const statementDeadline = deadlines
+      ? new StatementDeadline(deadlines.statementMs + CLIENT_TIMEOUT_MARGIN_MS)
+      : null;
+    // A checked-out client is not covered by the pool's idle 'error' listener: one whose server
+    // dies mid-transaction emits 'error' with nobody listening, which would end the process.
+    // Connections not yet closed: pool.end() resolves once it has asked each to close, and close()
+    // waits for them, so that nothing of a stopped app still holds a backend.
+    const connected = new Set<pg.PoolClient>();
+    let allClosed: (() => void) | null = null;
+    pool.on("connect", (client) => {
+      connected.add(client);
+      client.on("error", onError);
+      statementDeadline?.watch(client);
+    });
+    pool.on("remove", (client) => {
+      connected.delete(client);
+      statementDeadline?.forget(client);
+      if (connected.size === 0) allClosed?.();
+    });
     prepareStatementsByText(pool);
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
     const dedicatedClient = async () => {
@@ -83,7 +101,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       await client.connect();
       return client;
     };
-    return { db, kind: "postgres", pool, pglite: null, dedicatedClient, close: () => pool.end() };
+    return {
+      db,
+      kind: "postgres",
+      pool,
+      pglite: null,
+      dedicatedClient,
+      close: async () => {
+        statementDeadline?.stop();
+        const closed = new Promise<void>((resolve) => (allClosed = resolve));
+        await pool.end();
+        if (connected.size > 0) await closed;
+      },
+    };
   }
   const inMemory = options.dataDir === ":memory:";
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
@@ -102,36 +132,3 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
  * cancellation (a clean 57014 on a connection still usable) comes first.
  */
 const CLIENT_TIMEOUT_MARGIN_MS = 500;
-
-/**
- * A checked-out client is not covered by the pool's idle 'error' listener: one whose server dies
- * mid-transaction emits 'error' with nobody listening, which ends the process. And a statement
- * the client gave up on (Query read timeout) still occupies its connection, so every later one
- * would queue behind it: the connection is closed, which fails what is queued at once and makes
- * the pool discard the client when it is released.
- */
-function guardPooledClient(client: pg.PoolClient, onError: (error: Error) => void): void {
-  client.on("error", onError);
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-  const discardOnTimeout = (error: unknown) => {
-    if (error instanceof Error && error.message === "Query read timeout") {
-      (
-        client as unknown as { connection: { stream: { destroy(): void } } }
-      ).connection.stream.destroy();
-    }
-  };
-  (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args) => {
-    const last = args.length - 1;
-    const callback = args[last];
-    if (typeof callback === "function") {
-      args[last] = (error: unknown, result: unknown) => {
-        if (error) discardOnTimeout(error);
-        callback(error, result);
-      };
-      return query(...args);
-    }
-    const result = query(...args);
-    if (result instanceof Promise) result.catch(discardOnTimeout);
-    return result;
-  };
-}

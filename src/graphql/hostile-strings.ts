@@ -1,13 +1,14 @@
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
-import type {
-  DirectiveNode,
-  DocumentNode,
-  FragmentDefinitionNode,
-  SelectionSetNode,
-  ValueNode,
+import {
+  visit,
+  type DirectiveNode,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  type ValueNode,
 } from "graphql";
 import { BadUserInputError } from "../lib/errors";
-import { findUnstorableString } from "../lib/validate";
+import { findUnstorableString, unstorableCharacterIn } from "../lib/validate";
 
 type Found = { field: string; problem: string } | null;
 
@@ -88,12 +89,32 @@ function findInDirectives(
   return null;
 }
 
+/** Per parsed document (Apollo keeps one per distinct query text): whether a literal is unstorable. */
+const literalVerdicts = new WeakMap<DocumentNode, boolean>();
+
+function hasUnstorableLiteral(document: DocumentNode): boolean {
+  let verdict = literalVerdicts.get(document);
+  if (verdict === undefined) {
+    verdict = false;
+    visit(document, {
+      StringValue(node) {
+        if (unstorableCharacterIn(node.value)) verdict = true;
+      },
+    });
+    literalVerdicts.set(document, verdict);
+  }
+  return verdict;
+}
+
 /** The first unstorable string the operation would hand a resolver, named from its argument. */
 export function findUnstorableArgument(
   document: DocumentNode,
   operationSelections: SelectionSetNode,
   variables: Record<string, unknown>,
 ): Found {
+  // The common case, nothing to find, costs a scan of the variables and a lookup: the walk
+  // below, which names the field, runs only when there is something to name.
+  if (!findUnstorableString(variables, "") && !hasUnstorableLiteral(document)) return null;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === "FragmentDefinition") fragments.set(definition.name.value, definition);

@@ -55,6 +55,14 @@ export interface Admission<Context> {
   refuse(body: unknown, context: Context): GateRefusal | null;
 }
 
+/**
+ * A function answering `value`: made here rather than inline as the `context` property, which
+ * tsx's esbuild (keepNames) would name with a defineProperty on every request.
+ */
+function resolvingTo<T>(value: T): () => Promise<T> {
+  return () => Promise.resolve(value);
+}
+
 /** As express.json's strict mode: an object or an array, and `{}` for an empty body. */
 function parseBody(text: string): unknown {
   if (text.trim() === "") return {};
@@ -110,7 +118,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
           search: query === -1 ? "" : url.slice(query),
           body,
         },
-        context: async () => contextValue,
+        context: resolvingTo(contextValue),
       });
       // Answered 503 already, at the request deadline (lib/in-flight.ts) or a shutdown's end.
       if (res.headersSent) return;

@@ -10,17 +10,16 @@ const { defaultFieldResolver, isObjectType } = schemaGraphql;
  * included), each connection page and each totalCount. Relations read through the request's
  * loaders are batched, one statement per shape, so the cost limit bounds them already. Past the
  * limit every such field answers QUERY_TOO_COMPLEX at once, so the rest of the request costs
- * nothing more. Counted per request context, without AsyncLocalStorage (which costs every promise
- * on Node 20).
+ * nothing more. Counted on the request's context (`startedReads`), without AsyncLocalStorage
+ * (which costs every promise on Node 20) or a WeakMap keyed by context (which every young-
+ * generation GC has to walk).
  */
 export function capStatements(schema: GraphQLSchema, limit: number): void {
-  const started = new WeakMap<object, number>();
+  type Counted = { startedReads: number };
   const counted =
-    (resolve: GraphQLFieldResolver<unknown, object>): GraphQLFieldResolver<unknown, object> =>
+    (resolve: GraphQLFieldResolver<unknown, Counted>): GraphQLFieldResolver<unknown, Counted> =>
     (source, args, context, info) => {
-      const statements = (started.get(context) ?? 0) + 1;
-      started.set(context, statements);
-      if (statements > limit) {
+      if (++context.startedReads > limit) {
         throw new QueryTooComplexError(`The request would make more than ${limit} SQL statements`, {
           limit,
         });

@@ -28,28 +28,49 @@ export function sendServiceUnavailable(
  * is answered 503 (config.deadlines.requestMs), whatever the work behind it is still waiting for,
  * and at the end of a shutdown's grace every one left is (answerAll). Whatever the handler writes
  * later is dropped (handlers check `res.headersSent`).
+ *
+ * The deadlines are kept by one sweep over the open responses, oldest first, not by a timer per
+ * request: a timer per request made a fifth of each request's garbage outlive the young
+ * generation (promoted 2.3 → 21 KB a text in bench:texts' heap profile, and twice the GC time).
+ * A response is answered within one sweep period (a tenth of the deadline, at most 250 ms) after
+ * its deadline.
  */
 export class InFlightResponses {
-  private readonly open = new Set<ServerResponse>();
+  /** Each open response and when it began, in the order they began. */
+  private readonly open = new Map<ServerResponse, number>();
   private readonly emptied: (() => void)[] = [];
+  private sweeper: NodeJS.Timeout | null = null;
+  private readonly sweepMs: number;
 
-  constructor(private readonly deadlineMs: number) {}
+  constructor(private readonly deadlineMs: number) {
+    this.sweepMs = Math.max(10, Math.min(250, Math.round(deadlineMs / 10)));
+  }
 
   get size(): number {
     return this.open.size;
   }
 
   track(res: ServerResponse): void {
-    this.open.add(res);
-    const timer = setTimeout(
-      () => sendServiceUnavailable(res, "The request did not complete in time; retry later"),
-      this.deadlineMs,
-    );
+    this.open.set(res, performance.now());
+    this.sweeper ??= setInterval(() => this.sweep(), this.sweepMs).unref();
     res.once("close", () => {
-      clearTimeout(timer);
       this.open.delete(res);
       if (this.open.size === 0) for (const resolve of this.emptied.splice(0)) resolve();
     });
+  }
+
+  /** Answers the responses past their deadline; stops once nothing is open. */
+  private sweep(): void {
+    const due = performance.now() - this.deadlineMs;
+    for (const [res, began] of this.open) {
+      if (began > due) break;
+      this.open.delete(res);
+      sendServiceUnavailable(res, "The request did not complete in time; retry later");
+    }
+    if (this.open.size === 0 && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = null;
+    }
   }
 
   /** Resolves when nothing is in flight, or after `ms`, whichever comes first. */
@@ -65,6 +86,6 @@ export class InFlightResponses {
 
   /** Answers every response still open 503 (the end of a shutdown's grace). */
   answerAll(message: string): void {
-    for (const res of this.open) sendServiceUnavailable(res, message, { close: true });
+    for (const res of this.open.keys()) sendServiceUnavailable(res, message, { close: true });
   }
 }

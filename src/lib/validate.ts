@@ -40,8 +40,35 @@ export function unstorableCharacterIn(value: string): string | null {
   return match[0] === "\u0000" ? "a NUL character" : "an unpaired UTF-16 surrogate";
 }
 
-/** The first string in a JSON-like value that no column may store, as a dot path from `path`. */
+/** Whether a JSON-like value holds a string no column may store: no allocation, no paths. */
+function holdsUnstorableString(value: unknown): boolean {
+  if (typeof value === "string") return UNSTORABLE.test(value);
+  if (value === null || typeof value !== "object") return false;
+  if (Array.isArray(value)) {
+    for (let index = 0; index < value.length; index += 1) {
+      if (holdsUnstorableString(value[index])) return true;
+    }
+    return false;
+  }
+  for (const key in value) {
+    if (holdsUnstorableString((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+/**
+ * The first string in a JSON-like value that no column may store, as a dot path from `path`.
+ * Every request's inputs pass through here and almost none hold one: a plain scan first, and the
+ * paths only for a value that does.
+ */
 export function findUnstorableString(
+  value: unknown,
+  path: string,
+): { field: string; problem: string } | null {
+  return holdsUnstorableString(value) ? locateUnstorableString(value, path) : null;
+}
+
+function locateUnstorableString(
   value: unknown,
   path: string,
 ): { field: string; problem: string } | null {
@@ -51,14 +78,14 @@ export function findUnstorableString(
   }
   if (Array.isArray(value)) {
     for (let index = 0; index < value.length; index += 1) {
-      const found = findUnstorableString(value[index], `${path}.${index}`);
+      const found = locateUnstorableString(value[index], `${path}.${index}`);
       if (found) return found;
     }
     return null;
   }
   if (value !== null && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) {
-      const found = findUnstorableString(inner, path ? `${path}.${key}` : key);
+      const found = locateUnstorableString(inner, path ? `${path}.${key}` : key);
       if (found) return found;
     }
   }

@@ -35,6 +35,16 @@ export const DEFAULT_DISPATCHER_OPTIONS = {
 
 const recipientKey = (organizationId: string, target: string) => `${organizationId}|${target}`;
 
+/** A dispatched text and the status move to record for it. */
+function outcomeOf(
+  text: TextRow,
+  status: TextStatusValue,
+  details: Partial<StatusMove>,
+): DispatchOutcome {
+  const move = { organizationId: text.organizationId, id: text.id, providerSid: null, error: null };
+  return { text, move: { ...move, status, ...details } };
+}
+
 /** Exponential backoff with full jitter: 1 s, 2 s, 4 s … capped at 5 minutes. */
 export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
   return Math.round(Math.min(300_000, 1000 * 2 ** attempt) * (0.5 + random() / 2));
@@ -137,37 +147,27 @@ export class TextDispatcher extends PollingWorker<TextRow> {
 
   /** Sends a claimed text that keepSendable kept, and says what to record of the answer. */
   private async dispatch(text: TextRow): Promise<DispatchOutcome> {
-    const move = (status: TextStatusValue, details: Partial<StatusMove>) => ({
-      text,
-      move: {
-        organizationId: text.organizationId,
-        id: text.id,
-        providerSid: null,
-        error: null,
-        status,
-        ...details,
-      },
-    });
     const result = await this.provider.send({
       from: text.from ?? "",
       to: text.target,
       body: text.message,
       statusCallbackUrl: this.options.statusCallbackUrl(text.organizationId, text.id),
     });
-    if (result.outcome === "accepted") return move(result.status, { providerSid: result.sid });
+    if (result.outcome === "accepted")
+      return outcomeOf(text, result.status, { providerSid: result.sid });
     if (result.outcome === "refused") {
       return {
-        ...move("FAILED", { error: `${result.code ?? "refused"}: ${result.message}` }),
+        ...outcomeOf(text, "FAILED", { error: `${result.code ?? "refused"}: ${result.message}` }),
         providerOptOut: result.code === RECIPIENT_UNSUBSCRIBED ? result.message : undefined,
       };
     }
     if (result.outcome === "unconfirmed") {
       // Left SENDING with the reason: a status callback from the provider, if it took the text,
       // moves it on (its URL names the text); a resend could deliver it twice.
-      return move("SENDING", { error: `UNCONFIRMED: ${result.message}` });
+      return outcomeOf(text, "SENDING", { error: `UNCONFIRMED: ${result.message}` });
     }
     if (text.attempts + 1 >= this.options.maxAttempts) {
-      return move("FAILED", { error: `gave up: ${result.message}` });
+      return outcomeOf(text, "FAILED", { error: `gave up: ${result.message}` });
     }
     const next = new Date(Date.now() + retryDelayMs(text.attempts));
     await this.repository.scheduleRetry(
