@@ -50,11 +50,11 @@ export class CredentialThrottle {
   }
 
   /** retryAfterSeconds for the request's source address, reading the address only when needed. */
-  retryAfterSecondsFor(req: IncomingMessage): number {
+  retryAfterSecondsFor(req: Pick<IncomingMessage, "socket">): number {
     return this.windows.size === 0 ? 0 : this.retryAfterSeconds(sourceAddressOf(req));
   }
 
-  recordFailureOf(req: IncomingMessage): void {
+  recordFailureOf(req: Pick<IncomingMessage, "socket">): void {
     this.recordFailure(sourceAddressOf(req));
   }
 
@@ -90,7 +90,7 @@ export class CredentialThrottle {
 }
 
 /** The socket's peer address, an IPv4 address without the `::ffff:` of a dual-stack socket. */
-export function sourceAddressOf(req: IncomingMessage): string {
+export function sourceAddressOf(req: Pick<IncomingMessage, "socket">): string {
   const address = req.socket.remoteAddress ?? "";
   return address.startsWith("::ffff:") ? address.slice(7) : address;
 }

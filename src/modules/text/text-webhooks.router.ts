@@ -1,6 +1,6 @@
 import express, { type Request, type Response } from "express";
 import { authenticate } from "../../auth/bearer";
-import { sourceAddressOf, type CredentialThrottle } from "../../auth/credential-throttle";
+import type { CredentialThrottle } from "../../auth/credential-throttle";
 import { hasAnyRole } from "../../auth/caller";
 import type { TokenVerifier } from "../../auth/jwt";
 import type { Logger } from "../../logger";
@@ -61,7 +61,7 @@ export function createTextWebhooksRouter(
           signature: req.get("x-twilio-signature"),
           params: formParams(req),
           textParam: req.query.text,
-          sourceAddress: sourceAddressOf(req),
+          request: req,
         }),
       );
     };

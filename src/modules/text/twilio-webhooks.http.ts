@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
-import { sourceAddressOf } from "../../auth/credential-throttle";
 import { sendRequestError } from "../../graphql/http-handler";
 import { isDatabaseUnavailable } from "../../lib/errors";
 import { readRequestBody, RequestBodyError } from "../../lib/http-body";
@@ -106,7 +105,7 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
           signature: req.headers["x-twilio-signature"] as string | undefined,
           params: formParams(await readForm(req)),
           textParam: query === -1 ? undefined : parseQuery(url.slice(query + 1)).text,
-          sourceAddress: sourceAddressOf(req),
+          request: req,
         };
         send(
           res,

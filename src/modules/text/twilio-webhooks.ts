@@ -1,3 +1,4 @@
+import type { IncomingMessage } from "node:http";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
@@ -20,8 +21,11 @@ export interface TwilioWebhookCall {
   params: Record<string, string>;
   /** The callback URL's `text` query parameter (a string only when given once). */
   textParam: unknown;
-  /** The socket's peer (sourceAddressOf), whom bad signatures count against. */
-  sourceAddress: string;
+  /**
+   * The request, whose source address (sourceAddressOf) bad signatures count against: read only
+   * when one does, since reading it is a system call.
+   */
+  request: Pick<IncomingMessage, "socket">;
 }
 
 /** What a webhook answers: a status and, unless empty, a body of `type` (sent as UTF-8). */
@@ -73,7 +77,7 @@ export class TwilioWebhooks {
   private refusal(call: TwilioWebhookCall): WebhookAnswer | null {
     // An unsigned call guesses nothing; a signed one counts against its address when wrong.
     const signed = call.signature !== undefined;
-    const retryAfter = signed ? this.throttle.retryAfterSeconds(call.sourceAddress) : 0;
+    const retryAfter = signed ? this.throttle.retryAfterSecondsFor(call.request) : 0;
     if (retryAfter > 0) {
       const message = `Too many failed attempts; retry after ${retryAfter} s`;
       return {
@@ -87,7 +91,7 @@ export class TwilioWebhooks {
       !this.authToken ||
       !isValidTwilioSignature(this.authToken, call.signature, call.url, call.params)
     ) {
-      if (signed) this.throttle.recordFailure(call.sourceAddress);
+      if (signed) this.throttle.recordFailureOf(call.request);
       return plain(401, "invalid signature");
     }
     if (!isUuid(call.organizationId)) return plain(404, "unknown organization");
