@@ -2,7 +2,8 @@
  * What an anonymous caller's large document costs: the app in a process of its own (embedded
  * database; nothing here reaches it), a 250 KB anonymous document sent alone, then 20 senders of
  * such documents at once while a probe asks `{ __typename }` every 20 ms (each body is serialized
- * once, so the senders cost the shared cores little). Prints the refusal's
+ * once, so the senders cost the shared cores little), and 30 times a burst of 20 documents at
+ * once with a probe right behind them. Prints the refusal's
  * latency and how much the flood delays the probe against a quiet baseline.
  * Options: BENCH_SECONDS (the flood's length, default 5).
  */
@@ -98,6 +99,15 @@ async function main(): Promise<void> {
     console.log(`refused alone (HTTP ${status}): ${summary(single)}`);
     const baseline = await probe(url, performance.now() + SECONDS * 1000);
     console.log(`probe, quiet: ${summary(baseline)}`);
+    // Issue 15's case: 20 documents arrive at once, and another caller's request right behind them.
+    const behindBursts: number[] = [];
+    for (let burst = 0; burst < 30; burst += 1) {
+      const documents = Array.from({ length: FLOODERS }, () => post(url, HOSTILE));
+      behindBursts.push((await post(url, PROBE)).ms);
+      await Promise.all(documents);
+      await sleep(50);
+    }
+    console.log(`probe right behind ${FLOODERS} documents sent at once: ${summary(behindBursts)}`);
     const until = performance.now() + SECONDS * 1000;
     const cpuBefore = cpuSeconds(child.pid!);
     let refused = 0;
