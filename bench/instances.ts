@@ -15,7 +15,8 @@ export function benchAppEnv(
     PORT: "0",
     DATABASE_URL: databaseUrl,
     JWT_SECRET: jwtSecret,
-    LOG_LEVEL: "warn",
+    // BENCH_LOG_LEVEL=info writes the access log (one line a request) to stdout, as in production.
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     EXPOSE_SQL_STATEMENT_COUNT: "false",
     ...extra,
   };

@@ -39,6 +39,27 @@ const CHANNEL_PAGE = `query ($id: ID!) { channel(id: $id) { id name unreadCount
     reactions { type individual { firstName } }
     readReceipts { individual { firstName } acknowledgedAt } } } } }`;
 
+/** The plain list path: a page of contacts, five columns (issue 21's `contacts(first: 50)`). */
+const CONTACTS = `query Contacts { contacts(first: 50) { nodes { id name phoneNumber email createdAt } } }`;
+const CONTACT_COUNT = 1_000;
+
+/** The organization's contacts, made once (a kept database from before they were seeded gets them too). */
+async function ensureContacts(pool: pg.Pool, organizationId: string): Promise<void> {
+  const { rows } = await pool.query<{ count: string }>(
+    `select count(*) from contacts where organization_id = $1`,
+    [organizationId],
+  );
+  if (Number(rows[0].count) > 0) return;
+  await pool.query(
+    `insert into contacts (organization_id, id, type, name, phone_number, email, created_at, updated_at)
+     select $1, gen_random_uuid(), 'CUSTOM', 'Contact ' || g, '+1415555' || lpad(g::text, 4, '0'),
+            'contact' || g || '@example.com', now(), now()
+     from generate_series(1, $2::int) g`,
+    [organizationId, CONTACT_COUNT],
+  );
+  await pool.query("vacuum (analyze) contacts");
+}
+
 async function start(databaseUrl: string, secret: string, countStatements: boolean): Promise<App> {
   const app = await startApp(
     loadConfig(
@@ -108,8 +129,8 @@ async function seedNew(app: App) {
 }
 
 async function main(): Promise<void> {
-  if (ONLY && ONLY !== "inbox" && ONLY !== "channel") {
-    throw new Error(`BENCH_ONLY must be inbox or channel, not "${ONLY}"`);
+  if (ONLY && ONLY !== "inbox" && ONLY !== "channel" && ONLY !== "contacts") {
+    throw new Error(`BENCH_ONLY must be inbox, channel or contacts, not "${ONLY}"`);
   }
   const name = KEEP ?? `switchboard_bench_messaging_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -128,6 +149,7 @@ async function main(): Promise<void> {
     const seedStarted = performance.now();
     const { organizationId, seed } =
       (KEEP && (await keptSeed(databaseUrl))) || (await seedNew(app));
+    await ensureContacts(app.database.pool!, organizationId);
     const seedSeconds = (performance.now() - seedStarted) / 1000;
     collectGarbage();
     const token = await signToken(
@@ -143,6 +165,7 @@ async function main(): Promise<void> {
           "channel page (50 messages, reactions, receipts)",
           seed.channelIds.map((id) => ({ query: CHANNEL_PAGE, variables: { id } })),
         ],
+        ["contacts", "contacts(first: 50), 5 columns", [{ query: CONTACTS, variables: {} }]],
       ] satisfies [string, string, LoadRequest[]][]
     )
       .filter(([key]) => !ONLY || key === ONLY)

@@ -7,7 +7,7 @@ import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
-import { startServer, type RunningServer } from "./server";
+import { startServer, type RunningServer, type ServerOptions } from "./server";
 import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
 import { TwilioWebhooks } from "./modules/text/twilio-webhooks";
@@ -31,6 +31,8 @@ export interface AppOptions {
   sandboxToken?(services: Services, jwtSecret: string | null): Promise<string | undefined>;
   /** Where log lines go instead of stdout (tests that read them). */
   logDestination?: DestinationStream;
+  /** More Apollo Server plugins (an embedding's own: usage reporting, field metrics, tests). */
+  plugins?: ServerOptions["plugins"];
 }
 
 /** Waits for `work`, but no longer than `ms`. */
@@ -80,6 +82,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       routes,
       plainRoutes: [twilioWebhookRoute(twilio)],
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
+      plugins: options.plugins,
     });
     services.publicUrl.origin ??= new URL(server.url).origin;
     if (config.runWorkers) for (const worker of services.workers) worker.start();

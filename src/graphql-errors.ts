@@ -1,5 +1,5 @@
 import { unwrapResolverError } from "@apollo/server/errors";
-import type { GraphQLFormattedError } from "graphql";
+import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import {
   innermostMessage,
   isDatabaseUnavailable,
@@ -8,6 +8,7 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from "./lib/errors";
+import { currentRequest } from "./lib/request-scope";
 import type { Logger } from "./logger";
 
 /** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
@@ -41,6 +42,37 @@ function isClientStatus(error: unknown): boolean {
 }
 
 /**
+ * An error of ours (not the caller's), logged once, where formatError masks it: with the request's
+ * id (its logger's) and operation, the error's path and code, and the error itself as
+ * serializeError writes it (no variable values, no SQL parameters).
+ */
+function logError(
+  root: Logger,
+  level: "warn" | "error",
+  message: string,
+  fields: { code: string; path?: ReadonlyArray<string | number>; reason?: string; err?: unknown },
+): void {
+  const scope = currentRequest();
+  const logger = scope?.logger ?? root;
+  logger[level]({ operationName: scope?.operationName ?? undefined, ...fields }, message);
+}
+
+/**
+ * What a gateway's inline trace (and through it Apollo Studio) may carry of an error: the
+ * caller's own errors and ours with a public code as they are; anything else as formatError
+ * answers it, masked, so no SQL or internals leave through the trace either.
+ */
+export function traceableError(error: GraphQLError): GraphQLError {
+  const original = unwrapResolverError(error);
+  if (original === error || !(original instanceof Error) || isPublicError(original)) return error;
+  return new GraphQLError("Internal server error", {
+    path: error.path,
+    nodes: error.nodes,
+    extensions: { code: "INTERNAL_SERVER_ERROR" },
+  });
+}
+
+/**
  * Passes our own coded errors and Apollo's request errors through, without stack traces;
  * anything else is logged and masked, so no SQL or internals reach a client.
  */
@@ -55,10 +87,11 @@ export function createErrorFormatter(logger: Logger) {
       extensions.code === "INTERNAL_SERVER_ERROR" &&
       (isDatabaseUnavailable(original) || isDatabaseUnavailable(error))
     ) {
-      logger.warn(
-        { reason: innermostMessage(original), path: formatted.path },
-        "database unavailable",
-      );
+      logError(logger, "warn", "database unavailable", {
+        code: "SERVICE_UNAVAILABLE",
+        path: formatted.path,
+        reason: innermostMessage(original),
+      });
       return {
         message: UNAVAILABLE.message,
         path: formatted.path,
@@ -101,7 +134,11 @@ export function createErrorFormatter(logger: Logger) {
       );
       return { message, path: formatted.path, locations: formatted.locations, extensions: coded };
     }
-    logger.error({ err: original, path: formatted.path }, "unexpected error in a resolver");
+    logError(logger, "error", "unexpected error", {
+      code: "INTERNAL_SERVER_ERROR",
+      path: formatted.path,
+      err: original,
+    });
     return {
       message: "Internal server error",
       path: formatted.path,

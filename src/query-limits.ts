@@ -183,6 +183,16 @@ function refusal(measured: OperationCost, limits: LimitConfig): QueryTooComplexE
   return null;
 }
 
+/**
+ * Each validated operation's cost, for the access log: Apollo validates a document once and hands
+ * out the same parsed document for the same query text after that, its operations included.
+ */
+const operationCosts = new WeakMap<OperationDefinitionNode, number>();
+
+export function costOf(operation: OperationDefinitionNode): number | undefined {
+  return operationCosts.get(operation);
+}
+
 /** graphql-js's own error when it stops validating at `maxErrors`. */
 const VALIDATION_ABORTED = /^Too many validation errors/;
 
@@ -200,6 +210,7 @@ export function queryLimitsRule(limits: LimitConfig): ValidationRule {
       for (const definition of document.definitions) {
         if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
         const measured = measureOperation(context.getSchema(), document, definition, limits);
+        operationCosts.set(definition, measured.cost);
         const error = refusal(measured, limits);
         if (error) {
           context.reportError(error);

@@ -107,8 +107,13 @@ const plainResolvers = {
   Message: messageFieldResolvers,
 };
 
-/** The Federation 2 subgraph schema: type-graphql builds the types, @apollo/subgraph adds _service/_entities. */
-export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+/**
+ * The Federation 2 subgraph schema: type-graphql builds the types, @apollo/subgraph adds
+ * _service/_entities. The answer builds it as often as asked, each time with types and fields of
+ * its own over the same resolvers (graphql/compiled-executor.ts keeps one copy that Apollo's
+ * field instrumentation never wraps).
+ */
+export async function gatewaySchemaFactory(): Promise<() => GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [...resolvers],
     authChecker,
@@ -127,5 +132,10 @@ export async function buildGatewaySchema(): Promise<GraphQLSchema> {
     resolverMap[typeName] = { ...resolverMap[typeName], ...fields };
   }
   // createResolversMap's type is wider than buildSubgraphSchema's; the shapes agree at runtime.
-  return buildSubgraphSchema({ typeDefs, resolvers: resolverMap as GraphQLResolverMap<unknown> });
+  return () =>
+    buildSubgraphSchema({ typeDefs, resolvers: resolverMap as GraphQLResolverMap<unknown> });
+}
+
+export async function buildGatewaySchema(): Promise<GraphQLSchema> {
+  return (await gatewaySchemaFactory())();
 }

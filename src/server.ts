@@ -3,9 +3,9 @@ import type { AddressInfo } from "node:net";
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
 import {
   ApolloServerPluginCacheControlDisabled,
-  ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
 } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginInlineTrace } from "@apollo/server/plugin/inlineTrace";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { expressMiddleware } from "@as-integrations/express5";
 import cors from "cors";
@@ -17,12 +17,7 @@ import type { Config } from "./config";
 import { createRequestContext, type RequestContext } from "./context";
 import type { Database } from "./db/client";
 import { databaseAnswers } from "./db/readiness";
-import {
-  currentStatementTally,
-  withStatementTally,
-  type StatementTally,
-} from "./db/statement-count";
-import { createErrorFormatter } from "./graphql-errors";
+import { createErrorFormatter, traceableError } from "./graphql-errors";
 import { isDatabaseUnavailable, ServiceUnavailableError } from "./lib/errors";
 import { compiledExecution } from "./graphql/compiled-executor";
 import { hostileStringsPlugin } from "./graphql/hostile-strings";
@@ -39,7 +34,9 @@ import type { Logger } from "./logger";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
-import { buildGatewaySchema } from "./schema";
+import { gatewaySchemaFactory } from "./schema";
+import { RequestScope, requestIdOf, runInRequestScope } from "./lib/request-scope";
+import { accessLog, operationScopePlugin, type OperationRecord } from "./observability/access-log";
 import type { Services } from "./services";
 
 export interface ServerOptions {
@@ -56,6 +53,10 @@ export interface ServerOptions {
   plainRoutes?: PlainHttpRoute[];
   /** Prefilled in Sandbox as the Authorization header, in development only. */
   sandboxToken?: string;
+  /** More Apollo Server plugins, after the app's own. */
+  plugins?: ApolloServerPlugin<RequestContext>[];
+  /** Told of every GraphQL request once it is answered (metrics). */
+  onOperation?: (record: OperationRecord) => void;
 }
 
 /** A route that serves its requests without Express (as graphql/http-handler.ts serves POST /graphql). */
@@ -91,24 +92,6 @@ function serviceUnavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
           if (errors.some((error) => error.extensions?.code === "SERVICE_UNAVAILABLE")) {
             response.http.status = 503;
             response.http.headers.set("retry-after", "1");
-          }
-        },
-      };
-    },
-  };
-}
-
-/** Reports the request's SQL statement count in `extensions.sqlStatements` (tests, benchmarks). */
-function statementCountPlugin(): ApolloServerPlugin<RequestContext & { tally?: StatementTally }> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response, contextValue }) {
-          if (response.body.kind === "single" && contextValue.tally) {
-            response.body.singleResult.extensions = {
-              ...response.body.singleResult.extensions,
-              sqlStatements: contextValue.tally.statements,
-            };
           }
         },
       };
@@ -212,11 +195,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   // busy event loop held the client's idle timer back. Headers must be allowed longer still.
   httpServer.keepAliveTimeout = 65_000;
   httpServer.headersTimeout = 66_000;
-  const schema = await buildGatewaySchema();
-  const compiled = compiledExecution(schema);
-  capStatements(schema, config.limits.maxSqlStatements);
-  const apollo = new ApolloServer<RequestContext & { tally?: StatementTally }>({
-    gateway: compiled.gateway,
+  const buildSchema = await gatewaySchemaFactory();
+  const [servedSchema, compiledSchema] = [buildSchema(), buildSchema()];
+  for (const schema of [servedSchema, compiledSchema]) {
+    capStatements(schema, config.limits.maxSqlStatements);
+  }
+  const apollo = new ApolloServer<RequestContext>({
+    gateway: compiledExecution(servedSchema, compiledSchema),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     // Field suggestions ("Did you mean …") would tell what introspection is off to hide.
@@ -229,13 +214,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     plugins: [
       queryLimitsPlugin(),
       hostileStringsPlugin(),
-      compiled.plugin,
+      operationScopePlugin({ reportStatements: config.exposeStatementCount }),
       serviceUnavailableStatusPlugin(),
-      ApolloServerPluginInlineTraceDisabled(),
+      // A gateway asks for a trace of the requests it samples (`apollo-federation-include-trace`).
+      ApolloServerPluginInlineTrace({ includeErrors: { transform: traceableError } }),
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.
       ApolloServerPluginCacheControlDisabled(),
       landingPage(options),
-      ...(config.exposeStatementCount ? [statementCountPlugin()] : []),
+      ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
@@ -248,14 +234,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (corsMiddleware) app.use(corsMiddleware);
   const context = async (req: http.IncomingMessage) => {
     const { caller, failure } = await authenticate(verifier, throttle, req);
-    return {
-      ...createRequestContext(services, caller, failure),
-      tally: config.exposeStatementCount ? currentStatementTally() : undefined,
-    };
+    return createRequestContext(services, caller, failure);
   };
-  // AsyncLocalStorage costs every promise on Node 20, so the tally runs only when it is reported.
-  const tallied = <T>(run: () => T): T =>
-    config.exposeStatementCount ? withStatementTally({ statements: 0 }, run) : run();
   const gate = anonymousGate(config);
   const admitted = new WeakMap<http.IncomingMessage, Awaited<ReturnType<typeof context>>>();
   const admission: Admission<RequestContext> = {
@@ -274,7 +254,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const plainRoutes = options.plainRoutes ?? [];
   const inFlight = new InFlightResponses(config.deadlines.requestMs);
   let draining = false;
+  const follow = accessLog(logger, GRAPHQL_PATH, options.onOperation);
   httpServer.on("request", (req, res) => {
+    const scope = new RequestScope(requestIdOf(req), logger);
+    res.setHeader("x-request-id", scope.id);
+    follow(req, res, scope);
+    runInRequestScope(scope, () => serve(req, res));
+  });
+  const serve = (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (serveProbe(req, res, options.db, config.deadlines.readinessMs)) return;
     if (draining) {
       sendServiceUnavailable(res, "The server is shutting down; retry", { close: true });
@@ -282,17 +269,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     inFlight.track(res);
     if (isPlainGraphQLPost(req, GRAPHQL_PATH)) {
-      return withCors(req, res, () => void tallied(() => answerPost(req, res)));
+      return withCors(req, res, () => void answerPost(req, res));
     }
     const route = plainRoutes.find((candidate) => candidate.accepts(req));
     if (route) withCors(req, res, () => void route.serve(req, res));
     else app(req, res);
-  });
+  };
   // GET, preflight and other content types: Express's body parsing and Apollo's own integration.
   app.use(
     GRAPHQL_PATH,
     express.json({ limit: GRAPHQL_BODY_LIMIT_BYTES }),
-    (_req, _res, next) => tallied(next),
     (req, res, next) => {
       context(req).then(
         (contextValue) => {

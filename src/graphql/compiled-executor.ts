@@ -1,10 +1,4 @@
-import {
-  HeaderMap,
-  type ApolloServerOptionsWithGateway,
-  type ApolloServerPlugin,
-  type BaseContext,
-  type GraphQLRequestListener,
-} from "@apollo/server";
+import type { ApolloServerOptionsWithGateway, BaseContext } from "@apollo/server";
 import type {
   DocumentNode,
   ExecutionResult,
@@ -15,6 +9,10 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
 import { schemaGraphql } from "./schema-realm";
 
 const { execute, getVariableValues, GraphQLError } = schemaGraphql;
+
+type ResultError = import("graphql").GraphQLError;
+type Gateway = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
+type Executor = NonNullable<Awaited<ReturnType<Gateway["load"]>>["executor"]>;
 
 /**
  * graphql-jit's errors have no `extensions` unless their original error had some, and Apollo's
@@ -34,14 +32,12 @@ function withExtensions(errors: ReadonlyArray<ResultError>): ResultError[] {
   });
 }
 
-type ResultError = import("graphql").GraphQLError;
-
 /**
  * graphql-jit reads a field without a resolver as a plain property and does not await it, where
  * graphql-js's default resolver would. A connection's totalCount is such a property: a getter
  * that starts the count query only when asked and answers its promise (lib/pagination.ts).
  */
-function resolveConnectionCounts(schema: GraphQLSchema): void {
+export function resolveConnectionCounts(schema: GraphQLSchema): void {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!type.name.endsWith("Connection") || !("getFields" in type)) continue;
     const totalCount = (type.getFields() as Record<string, { resolve?: unknown }>).totalCount;
@@ -51,37 +47,45 @@ function resolveConnectionCounts(schema: GraphQLSchema): void {
   }
 }
 
-type Gateway = ApolloServerOptionsWithGateway<BaseContext>["gateway"];
-type Executor = NonNullable<Awaited<ReturnType<Gateway["load"]>>["executor"]>;
+/**
+ * Apollo Server puts its `willResolveField` dispatcher on a request's context, under this
+ * symbol's description, when a plugin's executionDidStart asked for field-level hooks for that
+ * request (@apollo/server's utils/schemaInstrumentation.js; the symbol is not exported).
+ */
+const WILL_RESOLVE_FIELD = "apolloServerExecutionDispatcherWillResolveField";
+let willResolveFieldSymbol: symbol | undefined;
 
-/** An operation's result that had errors, kept for Apollo's execution step to answer. */
-const settled = new WeakMap<object, ExecutionResult>();
+function wantsFieldHooks(context: object): boolean {
+  if (willResolveFieldSymbol) return willResolveFieldSymbol in context;
+  willResolveFieldSymbol = Object.getOwnPropertySymbols(context).find(
+    (symbol) => symbol.description === WILL_RESOLVE_FIELD,
+  );
+  return willResolveFieldSymbol !== undefined;
+}
 
 /**
- * Runs queries through graphql-jit, which compiles each operation once into a function that
- * resolves and completes its fields without graphql-js's per-field dispatch (argument coercion,
- * resolve info, path and promise bookkeeping). Apollo Server still parses, validates (our query
- * limits included), formats errors and serializes; only execution is replaced.
+ * Apollo Server's executor for every operation: Apollo parses, validates (our query limits
+ * included), calls every plugin's executionDidStart and didEncounterErrors, formats each error
+ * through formatError and serializes; only execution is ours, in one of two ways per request.
  *
- * An operation that completes without errors is answered by the plugin's responseForOperation,
- * before Apollo's execution step. That step, in gateway mode, builds a request context for the
- * gateway whose `status` accessors close over Apollo's whole request context; V8's scavenger
- * keeps objects made by such literals, so every request's data (its rows, loaders and result)
- * outlived two young-generation collections and went to the old generation: 12–15 MB copied per
- * scavenge, 10–20 ms pauses, for the inbox. Everything else — a result with errors (answered
- * from `settled`, not run again) and a subscription — goes through the gateway's executor, where
- * Apollo reports and formats the errors itself.
+ * - **Compiled** (the default): a query runs through graphql-jit, which compiles each operation
+ *   once into a function that resolves and completes its fields without graphql-js's per-field
+ *   dispatch (argument coercion, resolve info, path and promise bookkeeping). Mutations stay on
+ *   graphql-js: they are not where the time goes, and graphql-jit's variable coercion skips input
+ *   fields' defaults (zalando-incubator/graphql-jit#142); for the same reason graphql-js coerces a
+ *   query's variables first, and graphql-jit gets values that are already complete.
+ * - **Instrumented**: when a plugin asked for field-level hooks for this request (the inline
+ *   trace plugin for a gateway's sampled request, `apollo-federation-include-trace: ftv1`; usage
+ *   reporting or an OpenTelemetry plugin that traces fields), graphql-js executes the operation on
+ *   `servedSchema`, whose fields Apollo has wrapped to call every plugin's willResolveField.
  *
- * Mutations stay on graphql-js: they are not where the time goes, and graphql-jit's own variable
- * coercion skips input fields' defaults (zalando-incubator/graphql-jit#142). For the same reason
- * graphql-js coerces a query's variables first, with its own errors, and graphql-jit gets values
- * that are already complete.
+ * graphql-jit compiles from `compiledSchema`, a copy with fields of its own over the same
+ * resolvers: Apollo wraps the served schema's fields in place at the first instrumented request,
+ * and a wrapped field would cost every compiled query after it a call and a resolve info.
  */
-export function compiledExecution(schema: GraphQLSchema): {
-  gateway: Gateway;
-  plugin: ApolloServerPlugin<BaseContext>;
-} {
-  resolveConnectionCounts(schema);
+export function compiledExecution(servedSchema: GraphQLSchema, compiledSchema: GraphQLSchema) {
+  resolveConnectionCounts(servedSchema);
+  resolveConnectionCounts(compiledSchema);
   // Keyed by the parsed document, which Apollo's document store hands out again for the same
   // query text: a document it evicts takes its compiled operations with it.
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | null>>();
@@ -91,13 +95,12 @@ export function compiledExecution(schema: GraphQLSchema): {
     if (!byOperation) compiled.set(document, (byOperation = new Map()));
     const key = operationName ?? "";
     if (!byOperation.has(key)) {
-      const result = compileQuery(schema, document, operationName ?? undefined);
+      const result = compileQuery(compiledSchema, document, operationName ?? undefined);
       byOperation.set(key, isCompiledQuery(result) ? result : null);
     }
     return byOperation.get(key)!;
   };
 
-  /** A query's or mutation's result: graphql-jit's when it compiled the query, else graphql-js's. */
   const run = async (
     document: DocumentNode,
     operation: OperationDefinitionNode | undefined,
@@ -105,12 +108,14 @@ export function compiledExecution(schema: GraphQLSchema): {
     variableValues: Record<string, unknown> | undefined,
     context: BaseContext,
   ): Promise<ExecutionResult> => {
+    const instrumented = wantsFieldHooks(context);
+    const query =
+      !instrumented && operation?.operation === "query" ? compile(document, operationName) : null;
     // No operation (an operationName naming none, or several operations and no name): graphql-js
     // answers why, and Apollo turns that into OPERATION_RESOLUTION_FAILURE (400).
-    const query = operation?.operation === "query" ? compile(document, operationName) : null;
     if (!query) {
       return execute({
-        schema,
+        schema: instrumented ? servedSchema : compiledSchema,
         document,
         operationName,
         contextValue: context,
@@ -118,18 +123,18 @@ export function compiledExecution(schema: GraphQLSchema): {
       }) as Promise<ExecutionResult>;
     }
     const variables = getVariableValues(
-      schema,
+      compiledSchema,
       operation!.variableDefinitions ?? [],
       variableValues ?? {},
     );
     if (variables.errors) return { errors: variables.errors };
-    return query.query(undefined, context, variables.coerced);
+    const result = (await query.query(undefined, context, variables.coerced)) as ExecutionResult;
+    return result.errors ? { ...result, errors: withExtensions(result.errors) } : result;
   };
 
   // Without an operation Apollo's operationName is null; graphql-js needs the one asked for, to
   // say that it names no operation.
-  const executor: Executor = async ({ document, operation, operationName, request, context }) =>
-    settled.get(context) ??
+  const executor: Executor = ({ document, operation, operationName, request, context }) =>
     run(
       document,
       operation,
@@ -138,31 +143,15 @@ export function compiledExecution(schema: GraphQLSchema): {
       context,
     );
 
-  const listener: GraphQLRequestListener<BaseContext> = {
-    async responseForOperation({ document, operation, operationName, request, contextValue }) {
-      if (!operation || operation.operation === "subscription") return null;
-      const result = await run(document, operation, operationName, request.variables, contextValue);
-      if (!result.errors) {
-        return {
-          http: { headers: new HeaderMap(), status: undefined },
-          body: { kind: "single", singleResult: result },
-        };
-      }
-      settled.set(contextValue, { ...result, errors: withExtensions(result.errors) });
-      return null;
-    },
-  };
-  const plugin: ApolloServerPlugin<BaseContext> = { requestDidStart: async () => listener };
-
   const gateway: Gateway = {
     async load() {
       return { executor };
     },
     onSchemaLoadOrUpdate(callback) {
-      callback({ apiSchema: schema, coreSupergraphSdl: "" });
+      callback({ apiSchema: servedSchema, coreSupergraphSdl: "" });
       return () => undefined;
     },
     async stop() {},
   };
-  return { gateway, plugin };
+  return gateway;
 }

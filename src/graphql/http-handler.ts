@@ -1,3 +1,4 @@
+import { requestLogger } from "../lib/request-scope";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { isDatabaseUnavailable } from "../lib/errors";
@@ -138,10 +139,13 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
         sendRequestError(res, error.status, error.message);
       else if (refusalOfCodedError(error)) sendRefusal(res, refusalOfCodedError(error)!);
       else if (isDatabaseUnavailable(error)) {
-        logger.warn({ err: error }, "GraphQL request: database unavailable");
+        requestLogger(logger).warn({ err: error }, "GraphQL request: database unavailable");
         sendRequestError(res, 503, "The service is unavailable; retry later");
       } else {
-        logger.error({ err: error }, "GraphQL request failed outside Apollo's pipeline");
+        requestLogger(logger).error(
+          { err: error },
+          "GraphQL request failed outside Apollo's pipeline",
+        );
         sendRequestError(res, 500, "Internal server error");
       }
     }

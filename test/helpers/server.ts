@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { DestinationStream } from "pino";
-import { startApp, type App } from "../../src/app";
+import { startApp, type App, type AppOptions } from "../../src/app";
 import type { Caller, Role } from "../../src/auth/caller";
 import { signToken } from "../../src/auth/jwt";
 import { loadConfig } from "../../src/config";
@@ -48,6 +48,8 @@ export interface TestServerOptions {
   database?: TestDatabase;
   /** Where the app's log lines go (tests that read them); LOG_LEVEL comes from `env`. */
   logDestination?: DestinationStream;
+  /** More Apollo Server plugins, as an embedding would add them. */
+  plugins?: AppOptions["plugins"];
 }
 
 /** Starts the real app on a fresh database and an ephemeral port; tests talk HTTP to it. */
@@ -64,7 +66,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}),
     ...options.env,
   });
-  const app = await startApp(config, { logDestination: options.logDestination });
+  const app = await startApp(config, {
+    logDestination: options.logDestination,
+    plugins: options.plugins,
+  });
   const tokenFor = (caller: Caller, expiresIn: string | number = "1h") =>
     signToken(jwtSecret, caller, expiresIn);
 

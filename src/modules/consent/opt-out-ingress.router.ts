@@ -1,3 +1,4 @@
+import { requestLogger } from "../../lib/request-scope";
 import { timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type Response } from "express";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
@@ -132,7 +133,7 @@ export function createOptOutIngressRouter(
         return answerError(res, 400, "BAD_USER_INPUT", error.message);
       if (res.headersSent) return; // answered 503 at the request deadline
       if (isDatabaseUnavailable(error)) {
-        logger.warn({ err: error }, "opt-out ingress: database unavailable");
+        requestLogger(logger).warn({ err: error }, "opt-out ingress: database unavailable");
         return answerError(
           res,
           503,
@@ -140,7 +141,7 @@ export function createOptOutIngressRouter(
           "The service is unavailable; retry later",
         );
       }
-      logger.error({ err: error }, "opt-out ingress failed");
+      requestLogger(logger).error({ err: error }, "opt-out ingress failed");
       answerError(res, 500, "INTERNAL_SERVER_ERROR", "Internal server error");
     }
   };

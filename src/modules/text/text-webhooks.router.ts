@@ -1,3 +1,4 @@
+import { requestLogger } from "../../lib/request-scope";
 import express, { type Request, type Response } from "express";
 import { authenticate } from "../../auth/bearer";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
@@ -122,10 +123,10 @@ export function createTextWebhooksRouter(
           return fail(404, "NOT_FOUND", `Text ${req.params.id} not found`);
         if (res.headersSent) return; // answered 503 at the request deadline
         if (isDatabaseUnavailable(error)) {
-          logger.warn({ err: error }, "text callback: database unavailable");
+          requestLogger(logger).warn({ err: error }, "text callback: database unavailable");
           return fail(503, "SERVICE_UNAVAILABLE", "The service is unavailable; retry later");
         }
-        logger.error({ err: error }, "text callback failed");
+        requestLogger(logger).error({ err: error }, "text callback failed");
         fail(500, "INTERNAL_SERVER_ERROR", "Internal server error");
       }
     },

@@ -1,3 +1,4 @@
+import { requestLogger } from "../../lib/request-scope";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
@@ -117,10 +118,13 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
           // Answered 503 at the request deadline, or cut mid-answer.
           if (!res.writableEnded) res.destroy();
         } else if (isDatabaseUnavailable(error)) {
-          webhooks.logger.warn({ err: error }, "Twilio webhook: database unavailable");
+          requestLogger(webhooks.logger).warn(
+            { err: error },
+            "Twilio webhook: database unavailable",
+          );
           sendRequestError(res, 503, "The service is unavailable; retry later");
         } else {
-          webhooks.logger.error({ err: error }, "Twilio webhook failed");
+          requestLogger(webhooks.logger).error({ err: error }, "Twilio webhook failed");
           sendRequestError(res, 500, "Internal server error");
         }
       }

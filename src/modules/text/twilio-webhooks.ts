@@ -1,3 +1,4 @@
+import { requestLogger } from "../../lib/request-scope";
 import type { IncomingMessage } from "node:http";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { Config } from "../../config";
@@ -125,7 +126,7 @@ export class TwilioWebhooks {
       return { status: 204 };
     } catch (error) {
       if (error instanceof NotFoundError) return plain(404, "unknown message");
-      this.logger.error({ err: error }, "status callback failed");
+      requestLogger(this.logger).error({ err: error }, "status callback failed");
       return plain(500, "internal error");
     }
   }
@@ -151,7 +152,7 @@ export class TwilioWebhooks {
       }
       return { status: 200, type: "text/xml", body: EMPTY_TWIML };
     } catch (error) {
-      this.logger.error({ err: error }, "inbound text failed");
+      requestLogger(this.logger).error({ err: error }, "inbound text failed");
       return plain(500, "internal error");
     }
   }

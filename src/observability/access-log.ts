@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import { currentRequest, type OperationType, type RequestScope } from "../lib/request-scope";
+import type { Logger } from "../logger";
+import { costOf } from "../query-limits";
+
+/** One GraphQL request once answered: what the access log writes and the metrics count. */
+export interface OperationRecord {
+  operationName: string | null;
+  operationType: OperationType | null;
+  /** The HTTP status answered. */
+  status: number;
+  durationMs: number;
+  sqlStatements: number;
+  /** extensions.code of each error in the answer, in order (empty when none). */
+  errorCodes: readonly string[];
+}
+
+/** Probes and scrapes, every few seconds from the orchestrator: logged at debug, not info. */
+const ROUTINE_PATHS = new Set(["/livez", "/readyz", "/healthz", "/metrics"]);
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? "";
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/**
+ * Writes one access-log line per request when its response closes (answered, or the client gone
+ * first: `aborted`), and tells `onOperation` of each GraphQL request.
+ */
+export function accessLog(
+  logger: Logger,
+  graphqlPath: string,
+  onOperation?: (record: OperationRecord) => void,
+) {
+  return (req: IncomingMessage, res: ServerResponse, scope: RequestScope): void => {
+    res.once("close", () => {
+      const path = pathOf(req);
+      const record: OperationRecord = {
+        operationName: scope.operationName,
+        operationType: scope.operationType,
+        status: res.statusCode,
+        durationMs: Math.round((performance.now() - scope.startedAt) * 100) / 100,
+        sqlStatements: scope.sqlStatements,
+        errorCodes: scope.errorCodes,
+      };
+      const line = {
+        requestId: scope.id,
+        method: req.method,
+        path,
+        ...record,
+        cost: scope.cost,
+        ...(res.writableFinished ? {} : { aborted: true }),
+      };
+      if (ROUTINE_PATHS.has(path)) logger.debug(line, "request");
+      else logger.info(line, "request");
+      if (onOperation && path === graphqlPath) onOperation(record);
+    });
+  };
+}
+
+/**
+ * Puts what Apollo knows of the request on its scope: the operation (and its cost, measured when
+ * the document was validated) once resolved, and the answer's error codes. With
+ * `reportStatements`, answers the request's SQL statement count in `extensions.sqlStatements`
+ * (tests, benchmarks).
+ */
+export function operationScopePlugin(options: {
+  reportStatements: boolean;
+}): ApolloServerPlugin<BaseContext> {
+  const listener: GraphQLRequestListener<BaseContext> = {
+    async didResolveOperation({ operation, operationName }) {
+      const scope = currentRequest();
+      if (!scope || !operation) return;
+      scope.operationName = operationName;
+      scope.operationType = operation.operation;
+      scope.cost = costOf(operation) ?? null;
+    },
+    async willSendResponse({ request, response }) {
+      const scope = currentRequest();
+      if (!scope) return;
+      // A request refused before its operation resolved still says which one it asked for.
+      scope.operationName ??= request.operationName ?? null;
+      if (response.body.kind !== "single") return;
+      const result = response.body.singleResult;
+      if (result.errors) {
+        scope.errorCodes = result.errors.map((error) =>
+          typeof error.extensions?.code === "string" ? error.extensions.code : "UNKNOWN",
+        );
+      }
+      if (options.reportStatements) {
+        result.extensions = { ...result.extensions, sqlStatements: scope.sqlStatements };
+      }
+    },
+  };
+  return { requestDidStart: async () => listener };
+}
