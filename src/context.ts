@@ -99,3 +99,14 @@ export function createRequestContext(
     startedReads: 0,
   };
 }
+
+const releasedLoaders = new Proxy({} as Loaders, {
+  get() {
+    throw new Error("loaders used after the request's execution");
+  },
+});
+
+/** After execution: the request's loaders, and the rows they cache, go (release-after-execution.ts). */
+export function releaseLoaders(context: RequestContext): void {
+  if (context.loaders !== unauthenticatedLoaders) context.loaders = releasedLoaders;
+}

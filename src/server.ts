@@ -20,6 +20,7 @@ import { databaseAnswers } from "./db/readiness";
 import { createErrorFormatter, traceableError } from "./graphql-errors";
 import { isDatabaseUnavailable, ServiceUnavailableError } from "./lib/errors";
 import { compiledExecution } from "./graphql/compiled-executor";
+import { releaseAfterExecution } from "./graphql/release-after-execution";
 import { hostileStringsPlugin } from "./graphql/hostile-strings";
 import {
   GRAPHQL_BODY_LIMIT_BYTES,
@@ -215,6 +216,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       queryLimitsPlugin(),
       hostileStringsPlugin(),
       operationScopePlugin({ reportStatements: config.exposeStatementCount }),
+      releaseAfterExecution(),
       serviceUnavailableStatusPlugin(),
       // A gateway asks for a trace of the requests it samples (`apollo-federation-include-trace`).
       ApolloServerPluginInlineTrace({ includeErrors: { transform: traceableError } }),

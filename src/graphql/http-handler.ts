@@ -1,4 +1,4 @@
-import { requestLogger } from "../lib/request-scope";
+import { currentRequest, requestLogger } from "../lib/request-scope";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { isDatabaseUnavailable } from "../lib/errors";
@@ -121,6 +121,7 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
         },
         context: resolvingTo(contextValue),
       });
+      currentRequest()?.releaseAnswer();
       // Answered 503 already, at the request deadline (lib/in-flight.ts) or a shutdown's end.
       if (res.headersSent) return;
       for (const [key, value] of response.headers) res.setHeader(key, value);

@@ -21,11 +21,24 @@ export class RequestScope {
   /** `extensions.code` of each error answered, in order. */
   errorCodes: readonly string[] = NO_ERRORS;
   private child: Logger | null = null;
+  /** Apollo's response to this request, until its answer is written (releaseAnswer). */
+  private answer: { body?: unknown } | null = null;
 
   constructor(
     readonly id: string,
     private readonly root: Logger,
   ) {}
+
+  /** Holds Apollo's response until releaseAnswer (graphql/release-after-execution.ts says why). */
+  holdAnswer(response: { body?: unknown }): void {
+    this.answer = response;
+  }
+
+  /** Lets go of the answer's result once it is serialized; nothing reads it after that. */
+  releaseAnswer(): void {
+    if (this.answer) this.answer.body = undefined;
+    this.answer = null;
+  }
 
   /** The app's logger with this request's id (and operation, once known) on every line. */
   get logger(): Logger {

@@ -36,6 +36,7 @@ export function accessLog(
 ) {
   return (req: IncomingMessage, res: ServerResponse, scope: RequestScope): void => {
     res.once("close", () => {
+      scope.releaseAnswer();
       const path = pathOf(req);
       const record: OperationRecord = {
         operationName: scope.operationName,
