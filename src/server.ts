@@ -56,6 +56,8 @@ export interface ServerOptions {
   plainRoutes?: PlainHttpRoute[];
   /** Prefilled in Sandbox as the Authorization header, in development only. */
   sandboxToken?: string;
+  /** Apollo plugins after the server's own (the metrics' count of each request). */
+  plugins?: ApolloServerPlugin<RequestContext & { tally?: StatementTally }>[];
 }
 
 /** A route that serves its requests without Express (as graphql/http-handler.ts serves POST /graphql). */
@@ -236,6 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       landingPage(options),
       ...(config.exposeStatementCount ? [statementCountPlugin()] : []),
+      ...(options.plugins ?? []),
     ],
   });
   await apollo.start();
