@@ -7,6 +7,8 @@ import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
+import { Metrics } from "./observability/metrics";
+import { metricsRoute } from "./observability/metrics-route";
 import { startServer, type RunningServer, type ServerOptions } from "./server";
 import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
@@ -20,6 +22,8 @@ export interface App {
   services: Services;
   server: RunningServer;
   logger: Logger;
+  /** What GET /metrics reports. */
+  metrics: Metrics;
   /** The HS256 secret in force, when tokens are signed with one (development, tests). */
   jwtSecret: string | null;
   stop(): Promise<void>;
@@ -55,7 +59,15 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
   });
   try {
     await migrateDatabase(database);
-    const services = createServices(database.db, config, logger);
+    const metrics = new Metrics({
+      pool: database.pool,
+      outboxDeadlineMs: config.deadlines.readinessMs,
+    });
+    const services = createServices(database.db, config, logger, (groupCommit) =>
+      metrics.batchSizeObserver(groupCommit),
+    );
+    metrics.watchOutbox("texts", () => services.texts.outboxStatus());
+    metrics.watchOutbox("opt_out_requests", () => services.consent.outboxStatus());
     await options.beforeListen?.(services, database);
     const jwtSecret = config.jwt.kind === "secret" ? config.jwt.secret : null;
     const verifier = await createTokenVerifier(config.jwt);
@@ -80,9 +92,10 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       throttle,
       logger,
       routes,
-      plainRoutes: [twilioWebhookRoute(twilio)],
+      plainRoutes: [twilioWebhookRoute(twilio), metricsRoute(metrics)],
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
       plugins: options.plugins,
+      onOperation: (record) => metrics.observeOperation(record),
     });
     services.publicUrl.origin ??= new URL(server.url).origin;
     if (config.runWorkers) for (const worker of services.workers) worker.start();
@@ -92,6 +105,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       services,
       server,
       logger,
+      metrics,
       jwtSecret,
       async stop() {
         const graceMs = config.shutdownGraceMs;

@@ -1,5 +1,6 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import type { BatchSizeObservers } from "./lib/group-commit";
 import type { Logger } from "./logger";
 import { ChannelInboxRepository } from "./modules/channel/channel-inbox.repository";
 import { ChannelRepository } from "./modules/channel/channel.repository";
@@ -65,7 +66,12 @@ function createCoreServices(db: Database, config: Config) {
   return { organizations, contactPreferences, contacts };
 }
 
-function createConsentServices(db: Database, core: Core, logger: Logger) {
+function createConsentServices(
+  db: Database,
+  core: Core,
+  logger: Logger,
+  batchSizes: BatchSizeObservers,
+) {
   const repository = new ConsentRepository(db);
   const ledger = new ConsentLedger(repository, core.contactPreferences, core.organizations);
   core.contactPreferences.recordFlagChangesWith((tx, caller, before, after) =>
@@ -84,6 +90,7 @@ function createConsentServices(db: Database, core: Core, logger: Logger) {
     core.contactPreferences,
     core.organizations,
     () => wakeQueue(),
+    batchSizes,
   );
   const consentQueue = new ConsentQueueWorker(repository, consent, logger, {
     batchSize: 32,
@@ -101,6 +108,7 @@ function createTextServices(
   consent: ReturnType<typeof createConsentServices>,
   publicUrl: { origin: string | null },
   logger: Logger,
+  batchSizes: BatchSizeObservers,
 ) {
   const textAccounts = new TextAccountService(new TextAccountRepository(db), core.organizations);
   const repository = new TextRepository(db);
@@ -112,6 +120,7 @@ function createTextServices(
     core.contactPreferences,
     core.organizations,
     () => textDispatcher.wake(),
+    batchSizes,
   );
   const textDispatcher = new TextDispatcher(
     repository,
@@ -216,12 +225,18 @@ function createMessagingServices(
 /**
  * Every module's service, built once per process over one database, and the workers that go
  * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
+ * `batchSizes` observes the group commits (the app's metrics).
  */
-export function createServices(db: Database, config: Config, logger: Logger) {
+export function createServices(
+  db: Database,
+  config: Config,
+  logger: Logger,
+  batchSizes: BatchSizeObservers = () => undefined,
+) {
   const publicUrl = { origin: config.publicBaseUrl };
   const core = createCoreServices(db, config);
-  const consent = createConsentServices(db, core, logger);
-  const text = createTextServices(db, config, core, consent, publicUrl, logger);
+  const consent = createConsentServices(db, core, logger, batchSizes);
+  const text = createTextServices(db, config, core, consent, publicUrl, logger, batchSizes);
   return {
     publicUrl,
     ...core,

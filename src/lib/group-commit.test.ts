@@ -38,4 +38,18 @@ describe("GroupCommit", () => {
       "fulfilled",
     ]);
   });
+
+  it("tells onBatch the size of each batch it starts, and not of the retries alone", async () => {
+    const sizes: number[] = [];
+    const group = new GroupCommit<number, number>(
+      async (inputs) => {
+        await tick();
+        if (inputs.includes(3)) throw new Error("three is bad");
+        return inputs;
+      },
+      { maxBatch: 10, concurrency: 1, onBatch: (size) => sizes.push(size) },
+    );
+    await Promise.allSettled([0, 1, 2, 3, 4].map((input) => group.submit(input)));
+    expect(sizes).toEqual([1, 4]);
+  });
 });

@@ -15,7 +15,15 @@ export interface GroupCommitOptions {
   concurrency: number;
   /** Whether a batch's failure may be one input's fault (default: always). */
   retryAlone?: (error: unknown) => boolean;
+  /** Told the size of each batch as it starts (not of the retries alone that follow a failure). */
+  onBatch?: (size: number) => void;
 }
+
+/**
+ * Gives a service's group commits their `onBatch`, by the name of what each one writes
+ * (`"texts"`, `"opt_out_events"`); none when nobody observes them.
+ */
+export type BatchSizeObservers = (groupCommit: string) => ((size: number) => void) | undefined;
 
 interface Waiting<Input, Output> {
   input: Input;
@@ -42,6 +50,7 @@ export class GroupCommit<Input, Output> {
   private startBatches(): void {
     while (this.writing < this.options.concurrency && this.waiting.length > 0) {
       const batch = this.waiting.splice(0, this.options.maxBatch);
+      this.options.onBatch?.(batch.length);
       this.writing += 1;
       void this.writeBatch(batch).finally(() => {
         this.writing -= 1;

@@ -1,12 +1,14 @@
 import { tenantRowsIn, type TenantKey } from "../../db/tenant";
 import {
   and,
+  count,
   desc,
   eq,
   getTableColumns,
   inArray,
   isNull,
   lt,
+  min,
   or,
   sql,
   type SQL,
@@ -389,6 +391,15 @@ export class ConsentRepository {
       })
       .where(sql`(${queuedOptOutRequests.organizationId}, ${queuedOptOutRequests.id}) in ${due}`)
       .returning();
+  }
+
+  /** Unapplied requests of every organization and the oldest one's time, from the due index. */
+  async queuedRequestsStatus(): Promise<{ depth: number; oldestAt: Date | null }> {
+    const [row] = await this.db
+      .select({ depth: count(), oldestAt: min(queuedOptOutRequests.createdAt) })
+      .from(queuedOptOutRequests)
+      .where(isNull(queuedOptOutRequests.appliedAt));
+    return row;
   }
 
   /** Marks a queued request applied inside the transaction that applied it: exactly once. */

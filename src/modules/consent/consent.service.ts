@@ -13,7 +13,7 @@ import { normalizeEmail, normalizePhoneNumber } from "../../lib/phone";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
-import { GroupCommit } from "../../lib/group-commit";
+import { GroupCommit, type BatchSizeObservers } from "../../lib/group-commit";
 import {
   ConcurrentConsentChange,
   type AppliedChange,
@@ -114,7 +114,11 @@ export class ConsentService {
     private readonly organizations: OrganizationService,
     /** Wakes the queue worker after a request was queued. */
     private readonly onQueued: () => void = () => {},
+    private readonly batchSizes: BatchSizeObservers = () => undefined,
   ) {}
+
+  /** Every organization's group commit reports its batches under one name. */
+  private readonly onBatch = this.batchSizes("opt_out_events");
 
   private readonly batches = new Map<string, GroupCommit<ConsentChange, OptOutResult>>();
 
@@ -169,6 +173,14 @@ export class ConsentService {
   }
 
   /**
+   * Opt-out requests queued and not yet applied, of every organization (an operational count for
+   * /metrics, no tenant's data), and when the oldest was queued.
+   */
+  outboxStatus(): Promise<{ depth: number; oldestAt: Date | null }> {
+    return this.repository.queuedRequestsStatus();
+  }
+
+  /**
    * Applies a validated change. An event about values goes in a batch of its own organization's
    * changes that arrive meanwhile (group commit: one batch, the same few statements); a
    * deployment switch, or a change with `afterApply` (the queue worker marking its request
@@ -196,7 +208,10 @@ export class ConsentService {
   private batchFor(organizationId: string) {
     let batches = this.batches.get(organizationId);
     if (!batches) {
-      batches = new GroupCommit((changes) => this.applyBatch(changes), GROUP_COMMIT);
+      batches = new GroupCommit((changes) => this.applyBatch(changes), {
+        ...GROUP_COMMIT,
+        onBatch: this.onBatch,
+      });
       this.batches.set(organizationId, batches);
     }
     return batches;

@@ -1,4 +1,4 @@
-import { and, eq, getTableColumns, inArray, lt, or, SQL, sql } from "drizzle-orm";
+import { and, count, eq, getTableColumns, inArray, lt, min, or, SQL, sql } from "drizzle-orm";
 import { selectRows, type Executor } from "../../db/client";
 import { PLAN_EACH_RUN } from "../../db/named-statements";
 import { texts, type NewTextRow, type TextRow, type TextStatusValue } from "../../db/schema";
@@ -224,6 +224,19 @@ export class TextRepository {
         select id, sendable from checked`,
     );
     return new Set(rows.filter((row) => row.sendable).map((row) => row.id));
+  }
+
+  /**
+   * ACCEPTED texts of every organization and the earliest next attempt among them (a text held
+   * for quiet hours or backing off is due later than it was accepted). The status is a literal,
+   * so that the outbox's partial index answers it alone.
+   */
+  async outboxStatus(): Promise<{ depth: number; oldestAt: Date | null }> {
+    const [row] = await this.db
+      .select({ depth: count(), oldestAt: min(texts.nextAttemptAt) })
+      .from(texts)
+      .where(sql`${texts.status} = 'ACCEPTED'`);
+    return row;
   }
 
   /** Applies status moves forward-only (see text-status.sql.ts); answers, per move, whether its text exists. */

@@ -12,7 +12,7 @@ import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber, phoneRegion } from "../../lib/phone";
 import { nextSendingTime, recipientTimeZones } from "../../lib/quiet-hours";
-import { GroupCommit } from "../../lib/group-commit";
+import { GroupCommit, type BatchSizeObservers } from "../../lib/group-commit";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
@@ -81,6 +81,7 @@ export class TextService {
     private readonly organizations: OrganizationService,
     /** Wakes the dispatcher after a commit, so a text need not wait for the next poll. */
     private readonly onAccepted: () => void = () => {},
+    private readonly batchSizes: BatchSizeObservers = () => undefined,
   ) {}
 
   async send(caller: Caller, input: SendTextInput): Promise<TextRow> {
@@ -110,7 +111,7 @@ export class TextService {
   /** Concurrent sendText calls share one statement (see sendMany); each caller still gets its own text or its own error. */
   private readonly sendBatches = new GroupCommit<SendRequest, TextRow | Error>(
     (requests) => this.sendMany(requests),
-    SEND_BATCHES,
+    { ...SEND_BATCHES, onBatch: this.batchSizes("texts") },
   );
 
   /**
@@ -227,6 +228,14 @@ export class TextService {
     return this.repository.findByIds(organizationId, ids);
   }
 
+  /**
+   * The outbox: texts accepted and not yet handed to the provider, of every organization (an
+   * operational count for /metrics, no tenant's data), and when the longest-waiting one was due.
+   */
+  outboxStatus(): Promise<{ depth: number; oldestAt: Date | null }> {
+    return this.repository.outboxStatus();
+  }
+
   async list(
     caller: Caller,
     accountId: string,
@@ -271,7 +280,7 @@ export class TextService {
 
   private readonly statusBatches = new GroupCommit<StatusMove, boolean>(
     (moves) => this.repository.advanceEach(moves),
-    STATUS_BATCHES,
+    { ...STATUS_BATCHES, onBatch: this.batchSizes("text_status_moves") },
   );
 
   /** A status report for one of the caller's texts, by id (seed 002 texts/{id}/callback). */

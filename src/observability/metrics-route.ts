@@ -1,0 +1,29 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { sendRequestError } from "../graphql/http-handler";
+import type { PlainHttpRoute } from "../server";
+import type { Metrics } from "./metrics";
+
+const METRICS_PATH = /^\/metrics(?:\?|$)/;
+
+/** GET (or HEAD) /metrics: the Prometheus text exposition of the app's and the process's metrics. */
+export function metricsRoute(metrics: Metrics): PlainHttpRoute {
+  return {
+    accepts: (req: IncomingMessage) =>
+      (req.method === "GET" || req.method === "HEAD") && METRICS_PATH.test(req.url ?? ""),
+    async serve(req: IncomingMessage, res: ServerResponse) {
+      let text: string;
+      try {
+        text = await metrics.registry.metrics();
+      } catch {
+        sendRequestError(res, 500, "The metrics could not be collected");
+        return;
+      }
+      res.writeHead(200, {
+        "content-type": metrics.registry.contentType,
+        "content-length": Buffer.byteLength(text),
+        "cache-control": "no-store",
+      });
+      res.end(req.method === "HEAD" ? undefined : text);
+    },
+  };
+}
