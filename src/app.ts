@@ -7,6 +7,7 @@ import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
+import { startTracing } from "./observability/tracing";
 import { startServer, type RunningServer } from "./server";
 import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
@@ -44,12 +45,14 @@ async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> 
 export async function startApp(baseConfig: Config, options: AppOptions = {}): Promise<App> {
   const config: Config = { ...baseConfig, jwt: resolveJwtSecret(baseConfig) };
   const logger = createLogger(config, options.logDestination);
+  const tracing = await startTracing(config.tracing, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     deadlines: config.deadlines,
     onConnectionError: (error) =>
       logger.warn({ err: error }, "a database connection failed; the pool replaces it"),
+    statementTracing: tracing?.statements,
   });
   try {
     await migrateDatabase(database);
@@ -80,6 +83,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       routes,
       plainRoutes: [twilioWebhookRoute(twilio)],
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
+      tracing: tracing?.requests,
     });
     services.publicUrl.origin ??= new URL(server.url).origin;
     if (config.runWorkers) for (const worker of services.workers) worker.start();
@@ -98,10 +102,12 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
         await Promise.all([server.drain(graceMs), settledWithin(workersStopped, graceMs)]);
         await server.stop();
         await database.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
     await database.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw error;
   }
 }

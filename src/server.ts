@@ -36,6 +36,7 @@ import {
 } from "./graphql/http-handler";
 import { InFlightResponses, sendServiceUnavailable } from "./lib/in-flight";
 import type { Logger } from "./logger";
+import type { RequestTracing } from "./observability/request-tracing";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
@@ -56,6 +57,8 @@ export interface ServerOptions {
   plainRoutes?: PlainHttpRoute[];
   /** Prefilled in Sandbox as the Authorization header, in development only. */
   sandboxToken?: string;
+  /** A span per GraphQL request, while tracing is on (observability/tracing.ts). */
+  tracing?: RequestTracing;
 }
 
 /** A route that serves its requests without Express (as graphql/http-handler.ts serves POST /graphql). */
@@ -196,6 +199,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 const GRAPHQL_PATH = "/graphql";
 
+const isGraphQLPath = (url = "") => url.split("?", 1)[0].replace(/\/$/, "") === GRAPHQL_PATH;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, services, verifier, throttle, logger } = options;
   const app = express();
@@ -236,6 +241,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       ApolloServerPluginCacheControlDisabled(),
       landingPage(options),
       ...(config.exposeStatementCount ? [statementCountPlugin()] : []),
+      ...(options.tracing ? [options.tracing.plugin] : []),
     ],
   });
   await apollo.start();
@@ -271,6 +277,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
     else serve();
   };
+  const servePost = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    withCors(req, res, () => void tallied(() => answerPost(req, res)));
+  const { tracing } = options;
   const plainRoutes = options.plainRoutes ?? [];
   const inFlight = new InFlightResponses(config.deadlines.requestMs);
   let draining = false;
@@ -282,10 +291,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     inFlight.track(res);
     if (isPlainGraphQLPost(req, GRAPHQL_PATH)) {
-      return withCors(req, res, () => void tallied(() => answerPost(req, res)));
+      return tracing
+        ? tracing.aroundRequest(req, res, () => servePost(req, res))
+        : servePost(req, res);
     }
     const route = plainRoutes.find((candidate) => candidate.accepts(req));
     if (route) withCors(req, res, () => void route.serve(req, res));
+    else if (tracing && isGraphQLPath(req.url))
+      tracing.aroundRequest(req, res, () => app(req, res));
     else app(req, res);
   });
   // GET, preflight and other content types: Express's body parsing and Apollo's own integration.
