@@ -9,6 +9,7 @@ import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
 import { Metrics } from "./observability/metrics";
 import { metricsRoute } from "./observability/metrics-route";
+import { startTracing } from "./observability/tracing";
 import { startServer, type RunningServer, type ServerOptions } from "./server";
 import { createOptOutIngressRouter } from "./modules/consent/opt-out-ingress.router";
 import { createTextWebhooksRouter } from "./modules/text/text-webhooks.router";
@@ -50,12 +51,14 @@ async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> 
 export async function startApp(baseConfig: Config, options: AppOptions = {}): Promise<App> {
   const config: Config = { ...baseConfig, jwt: resolveJwtSecret(baseConfig) };
   const logger = createLogger(config, options.logDestination);
+  const tracing = await startTracing(config.tracing, logger);
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     deadlines: config.deadlines,
     onConnectionError: (error) =>
       logger.warn({ err: error }, "a database connection failed; the pool replaces it"),
+    statementTracing: tracing?.statements,
   });
   try {
     await migrateDatabase(database);
@@ -96,6 +99,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
       plugins: options.plugins,
       onOperation: (record) => metrics.observeOperation(record),
+      tracing: tracing?.requests,
     });
     services.publicUrl.origin ??= new URL(server.url).origin;
     if (config.runWorkers) for (const worker of services.workers) worker.start();
@@ -115,10 +119,12 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
         await Promise.all([server.drain(graceMs), settledWithin(workersStopped, graceMs)]);
         await server.stop();
         await database.close();
+        await tracing?.shutdown();
       },
     };
   } catch (error) {
     await database.close().catch(() => undefined);
+    await tracing?.shutdown().catch(() => undefined);
     throw error;
   }
 }

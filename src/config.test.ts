@@ -68,4 +68,42 @@ describe("loadConfig", () => {
       },
     ]);
   });
+
+  it("traces only when an OTLP endpoint is set and the SDK or its trace exporter is not turned off", () => {
+    const endpoint = { OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318/" };
+    expect(loadConfig({}).tracing).toBeNull();
+    expect(loadConfig({ OTEL_SERVICE_NAME: "x" }).tracing).toBeNull();
+    expect(loadConfig(endpoint).tracing).toEqual({
+      serviceName: "switchboard",
+      tracesUrl: "http://collector:4318/v1/traces",
+      batch: {},
+    });
+    expect(
+      loadConfig({
+        ...endpoint,
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "https://traces.example.org/otlp",
+        OTEL_SERVICE_NAME: "switchboard-eu",
+        OTEL_BSP_SCHEDULE_DELAY: "200",
+      }).tracing,
+    ).toMatchObject({
+      serviceName: "switchboard-eu",
+      tracesUrl: "https://traces.example.org/otlp",
+      batch: { scheduledDelayMillis: 200 },
+    });
+    expect(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: "TRUE" }).tracing).toBeNull();
+    expect(loadConfig({ ...endpoint, OTEL_SDK_DISABLED: "false" }).tracing).not.toBeNull();
+    expect(loadConfig({ ...endpoint, OTEL_TRACES_EXPORTER: "none" }).tracing).toBeNull();
+    expect(errorFor({ ...endpoint, OTEL_TRACES_EXPORTER: "zipkin" })).toMatch(
+      /^OTEL_TRACES_EXPORTER: /,
+    );
+    expect(errorFor({ ...endpoint, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL: /,
+    );
+    expect(errorFor({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toMatch(
+      /^OTEL_EXPORTER_OTLP_ENDPOINT: /,
+    );
+    expect(errorFor({ ...endpoint, OTEL_BSP_SCHEDULE_DELAY: "soon" })).toMatch(
+      /^OTEL_BSP_SCHEDULE_DELAY: /,
+    );
+  });
 });

@@ -38,6 +38,28 @@ export interface Config {
   authThrottle: AuthThrottleConfig;
   /** How long SIGTERM waits for in-flight requests and workers before answering the rest 503. */
   shutdownGraceMs: number;
+  /** OpenTelemetry traces over OTLP/HTTP; null (off, the SDK never loaded) unless an endpoint is set. */
+  tracing: TracingConfig | null;
+}
+
+/**
+ * What the standard OTEL_* variables say of traces. The SDK reads the rest of its variables
+ * (OTEL_EXPORTER_OTLP_HEADERS, OTEL_TRACES_SAMPLER, OTEL_RESOURCE_ATTRIBUTES, span limits…) from the
+ * process environment itself; the ones here are read from the configuration's environment so that
+ * tests can start traced and untraced apps in one process.
+ */
+export interface TracingConfig {
+  /** OTEL_SERVICE_NAME, "switchboard" by default. */
+  serviceName: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, or OTEL_EXPORTER_OTLP_ENDPOINT + "/v1/traces". */
+  tracesUrl: string;
+  /** OTEL_BSP_*: the batch span processor's settings; the SDK's defaults where unset. */
+  batch: {
+    scheduledDelayMillis?: number;
+    exportTimeoutMillis?: number;
+    maxQueueSize?: number;
+    maxExportBatchSize?: number;
+  };
 }
 
 export interface DeadlineConfig {
@@ -289,6 +311,49 @@ function parseVideo(env: Env, nodeEnv: Config["nodeEnv"]): VideoConfig {
     : { signingKey: randomBytes(32).toString("hex"), generated: true, tokenTtlSeconds: ttl };
 }
 
+function parseOptionalWhole(env: Env, name: string, min: number, max: number): number | undefined {
+  return env[name] ? parseWhole(env, name, 0, min, max) : undefined;
+}
+
+/**
+ * On when OTEL_EXPORTER_OTLP_ENDPOINT or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, unless
+ * OTEL_SDK_DISABLED=true or OTEL_TRACES_EXPORTER=none (the specification's meanings). Spans go as
+ * OTLP/HTTP JSON, which collectors take on the same port as http/protobuf; gRPC is refused rather
+ * than sent to where nothing answers it.
+ */
+function parseTracing(env: Env): TracingConfig | null {
+  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  if (!traces && !base) return null;
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true") return null;
+  const exporter = (env.OTEL_TRACES_EXPORTER ?? "").trim().toLowerCase();
+  if (exporter === "none") return null;
+  if (exporter !== "" && exporter !== "otlp") {
+    throw new ConfigError("OTEL_TRACES_EXPORTER", `expected otlp or none, got "${exporter}"`);
+  }
+  for (const name of ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", "OTEL_EXPORTER_OTLP_PROTOCOL"]) {
+    if (env[name]?.trim().toLowerCase() === "grpc") {
+      throw new ConfigError(name, "traces are sent over HTTP: expected http/json or http/protobuf");
+    }
+  }
+  const variable = traces ? "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" : "OTEL_EXPORTER_OTLP_ENDPOINT";
+  const tracesUrl = traces || `${base!.replace(/\/+$/, "")}/v1/traces`;
+  if (!URL.canParse(tracesUrl) || !/^https?:$/.test(new URL(tracesUrl).protocol)) {
+    throw new ConfigError(variable, "expected an http(s) URL, like http://collector:4318");
+  }
+  const hour = 3_600_000;
+  return {
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || "switchboard",
+    tracesUrl,
+    batch: {
+      scheduledDelayMillis: parseOptionalWhole(env, "OTEL_BSP_SCHEDULE_DELAY", 0, hour),
+      exportTimeoutMillis: parseOptionalWhole(env, "OTEL_BSP_EXPORT_TIMEOUT", 0, hour),
+      maxQueueSize: parseOptionalWhole(env, "OTEL_BSP_MAX_QUEUE_SIZE", 1, 10_000_000),
+      maxExportBatchSize: parseOptionalWhole(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 1, 10_000_000),
+    },
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parseNodeEnv(env);
   const introspection = parseBoolean(env, "INTROSPECTION", nodeEnv !== "production");
@@ -317,5 +382,6 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: parseWhole(env, "AUTH_FAILURE_WINDOW_SECONDS", 60, 1, 86_400),
     },
     shutdownGraceMs: parseWhole(env, "SHUTDOWN_GRACE_MS", 10_000, 0, 10 * 60_000),
+    tracing: parseTracing(env),
   };
 }

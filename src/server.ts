@@ -32,6 +32,7 @@ import {
 } from "./graphql/http-handler";
 import { InFlightResponses, sendServiceUnavailable } from "./lib/in-flight";
 import type { Logger } from "./logger";
+import type { RequestTracing } from "./observability/request-tracing";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
@@ -58,6 +59,8 @@ export interface ServerOptions {
   plugins?: ApolloServerPlugin<RequestContext>[];
   /** Told of every GraphQL request once it is answered (metrics). */
   onOperation?: (record: OperationRecord) => void;
+  /** A span per GraphQL request, while tracing is on (observability/tracing.ts). */
+  tracing?: RequestTracing;
 }
 
 /** A route that serves its requests without Express (as graphql/http-handler.ts serves POST /graphql). */
@@ -180,6 +183,8 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 const GRAPHQL_PATH = "/graphql";
 
+const isGraphQLPath = (url = "") => url.split("?", 1)[0].replace(/\/$/, "") === GRAPHQL_PATH;
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, services, verifier, throttle, logger } = options;
   const app = express();
@@ -223,6 +228,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.
       ApolloServerPluginCacheControlDisabled(),
       landingPage(options),
+      ...(options.tracing ? [options.tracing.plugin] : []),
       ...(options.plugins ?? []),
     ],
   });
@@ -253,6 +259,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (corsMiddleware) corsMiddleware(req as express.Request, res as express.Response, serve);
     else serve();
   };
+  const servePost = (req: http.IncomingMessage, res: http.ServerResponse) =>
+    withCors(req, res, () => void answerPost(req, res));
+  const { tracing } = options;
   const plainRoutes = options.plainRoutes ?? [];
   const inFlight = new InFlightResponses(config.deadlines.requestMs);
   let draining = false;
@@ -271,10 +280,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
     inFlight.track(res);
     if (isPlainGraphQLPost(req, GRAPHQL_PATH)) {
-      return withCors(req, res, () => void answerPost(req, res));
+      return tracing
+        ? tracing.aroundRequest(req, res, () => servePost(req, res))
+        : servePost(req, res);
     }
     const route = plainRoutes.find((candidate) => candidate.accepts(req));
     if (route) withCors(req, res, () => void route.serve(req, res));
+    else if (tracing && isGraphQLPath(req.url))
+      tracing.aroundRequest(req, res, () => app(req, res));
     else app(req, res);
   };
   // GET, preflight and other content types: Express's body parsing and Apollo's own integration.

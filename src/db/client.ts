@@ -53,6 +53,15 @@ export interface DatabaseOptions {
   deadlines?: Pick<DeadlineConfig, "connectMs" | "statementMs">;
   /** Where a lost connection is reported (as a warning: the pool replaces it). */
   onConnectionError?: (error: Error) => void;
+  /** Spans for every statement (observability/sql-tracing.ts), given only while tracing is on. */
+  statementTracing?: StatementTracing;
+}
+
+/** Wraps a driver's query methods in spans; nothing calls it while tracing is off. */
+export interface StatementTracing {
+  /** Each connection's query as the pool opens it: before prepareStatementsByText names statements. */
+  tracePool(pool: pg.Pool): void;
+  tracePglite(pglite: PGlite): void;
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
@@ -90,6 +99,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       statementDeadline?.forget(client);
       if (connected.size === 0) allClosed?.();
     });
+    // Inside the naming: a statement sent with a trace comment goes unnamed (sql-tracing.ts).
+    options.statementTracing?.tracePool(pool);
     prepareStatementsByText(pool);
     const db = drizzlePg(pool, { schema, logger: statementCountingLogger }) as unknown as Database;
     const dedicatedClient = async () => {
@@ -119,6 +130,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
   if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
   const pglite = inMemory ? new PGlite() : new PGlite(options.dataDir);
   await pglite.waitReady;
+  options.statementTracing?.tracePglite(pglite);
   const db = drizzlePglite(pglite, {
     schema,
     logger: statementCountingLogger,

@@ -9,6 +9,8 @@
  * only its own caller; any other error fails the whole batch.
  */
 export interface GroupCommitOptions {
+  /** What the batches write, in words (their span is "group commit <name>"). */
+  name?: string;
   /** The most inputs one batch takes. */
   maxBatch: number;
   /** Batches written at the same time (each holds one pooled connection). */
@@ -25,8 +27,32 @@ export interface GroupCommitOptions {
  */
 export type BatchSizeObservers = (groupCommit: string) => ((size: number) => void) | undefined;
 
+/**
+ * A batch serves many requests, so it is traced as a span of its own linked to each caller's
+ * (observability/batch-tracing.ts). Set only while tracing is on: untraced, a GroupCommit calls
+ * nothing of it.
+ */
+export interface BatchTracing {
+  /** What a call leaves for its batch's span when submitted: the caller's trace context. */
+  capture(): unknown;
+  /** Runs a batch's write in its span, linked to what the calls captured. */
+  write<T>(name: string, captured: unknown[], write: () => Promise<T>): Promise<T>;
+}
+
+let batchTracing: BatchTracing | null = null;
+
+/**
+ * Traces the batches of every GroupCommit made from now on, or none (null). Process-wide, as
+ * OpenTelemetry's tracer provider is; the tracing's start and shutdown set it.
+ */
+export function traceGroupCommits(tracing: BatchTracing | null): void {
+  batchTracing = tracing;
+}
+
 interface Waiting<Input, Output> {
   input: Input;
+  /** The caller's trace context, when traced. */
+  traced: unknown;
   resolve(output: Output): void;
   reject(error: unknown): void;
 }
@@ -34,15 +60,20 @@ interface Waiting<Input, Output> {
 export class GroupCommit<Input, Output> {
   private readonly waiting: Waiting<Input, Output>[] = [];
   private writing = 0;
+  private readonly tracing = batchTracing;
+  private readonly spanName: string;
 
   constructor(
     private readonly write: (inputs: Input[]) => Promise<Output[]>,
     private readonly options: GroupCommitOptions,
-  ) {}
+  ) {
+    this.spanName = `group commit ${options.name ?? "batch"}`;
+  }
 
   submit(input: Input): Promise<Output> {
+    const traced = this.tracing?.capture();
     return new Promise<Output>((resolve, reject) => {
-      this.waiting.push({ input, resolve, reject });
+      this.waiting.push({ input, traced, resolve, reject });
       this.startBatches();
     });
   }
@@ -61,7 +92,15 @@ export class GroupCommit<Input, Output> {
 
   private async writeBatch(batch: Waiting<Input, Output>[]): Promise<void> {
     try {
-      const outputs = await this.write(batch.map((waiting) => waiting.input));
+      const inputs = batch.map((waiting) => waiting.input);
+      const { tracing } = this;
+      const outputs = await (tracing
+        ? tracing.write(
+            this.spanName,
+            batch.map((waiting) => waiting.traced),
+            () => this.write(inputs),
+          )
+        : this.write(inputs));
       batch.forEach((waiting, index) => waiting.resolve(outputs[index]));
     } catch (error) {
       const retryAlone = this.options.retryAlone?.(error) ?? true;

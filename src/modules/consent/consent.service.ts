@@ -72,7 +72,12 @@ export interface OptOutResult {
  * that failed around its statement (lost connection) may have committed: it is never re-run per
  * change.
  */
-const GROUP_COMMIT = { maxBatch: 64, concurrency: 1, retryAlone: isStatementRefusal };
+const GROUP_COMMIT = {
+  name: "consent changes",
+  maxBatch: 64,
+  concurrency: 1,
+  retryAlone: isStatementRefusal,
+};
 /** A concurrent transaction can win a race for the same new value once per attempt. */
 const CONCURRENT_ATTEMPTS = 5;
 

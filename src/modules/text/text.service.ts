@@ -59,12 +59,17 @@ const noSmsNumberError = () =>
  * write on this kind of machine; one at a time measured ahead of four back to back). A batch that
  * failed around its statement (lost connection) may have committed: it is never re-run per input.
  */
-const SEND_BATCHES = { maxBatch: 64, concurrency: 1, retryAlone: isStatementRefusal };
+const SEND_BATCHES = {
+  name: "texts to send",
+  maxBatch: 64,
+  concurrency: 1,
+  retryAlone: isStatementRefusal,
+};
 /**
  * Status moves lock their rows in key order, so batches could run side by side; one at a time
  * makes fewer, larger statements, and cost less CPU a text in bench:texts.
  */
-const STATUS_BATCHES = { maxBatch: 128, concurrency: 1 };
+const STATUS_BATCHES = { name: "text statuses", maxBatch: 128, concurrency: 1 };
 
 /** How a provider's callback names a text: its message id, and our id when the callback URL has it. */
 export interface ProviderMessageRef {
