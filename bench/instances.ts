@@ -18,6 +18,8 @@ export function benchAppEnv(
     // BENCH_LOG_LEVEL=info writes the access log (one line a request) to stdout, as in production.
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? "warn",
     EXPOSE_SQL_STATEMENT_COUNT: "false",
+    // OTEL_EXPORTER_OTLP_ENDPOINT and the rest: the cost of tracing on (bench/README.md).
+    ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key.startsWith("OTEL_"))),
     ...extra,
   };
 }
