@@ -2,6 +2,12 @@ import type { OperationRecord } from "./access-log";
 import type pg from "pg";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import {
+  FastCounter,
+  FastHistogram,
+  type CounterSeries,
+  type HistogramSeries,
+} from "./fast-metrics";
+import {
   BoundedLabels,
   OPERATION_TYPES,
   operationTypeIndex,
@@ -71,11 +77,11 @@ export class Metrics {
   /** What GET /metrics answers: this app's metrics and the process's. */
   readonly registry: Registry;
   private readonly own = new Registry();
-  private readonly durations: BoundedLabels<Histogram.Internal<string>>;
+  private readonly durations: BoundedLabels<HistogramSeries>;
   private readonly errors: BoundedLabels<Counter.Internal>;
-  private readonly statements: Histogram.Internal<string>[];
-  private readonly responses = new Map<number, Counter.Internal>();
-  private readonly responseCounter: Counter<"status">;
+  private readonly statements: HistogramSeries[];
+  private readonly responses = new Map<number, CounterSeries>();
+  private readonly responseCounter: FastCounter;
   private readonly batchSizes: Histogram<"group_commit">;
   private readonly batchObservers = new Map<string, (size: number) => void>();
   private readonly outboxes = new Map<string, () => Promise<OutboxStatus>>();
@@ -83,13 +89,13 @@ export class Metrics {
 
   constructor(private readonly options: MetricsOptions) {
     const registers = [this.own];
-    const duration = new Histogram({
-      name: "switchboard_graphql_operation_duration_seconds",
-      help: "GraphQL requests by operation: time from Apollo's start of the request to its answer",
-      labelNames: ["operation_name", "operation_type"],
-      buckets: LATENCY_BUCKETS,
+    const duration = new FastHistogram(
+      "switchboard_graphql_operation_duration_seconds",
+      "GraphQL requests by operation: time from the request's arrival to its answer",
+      ["operation_name", "operation_type"],
+      LATENCY_BUCKETS,
       registers,
-    });
+    );
     this.durations = new BoundedLabels(
       MAX_OPERATION_NAMES,
       OPERATION_NAME,
@@ -105,20 +111,20 @@ export class Metrics {
     this.errors = new BoundedLabels(MAX_ERROR_CODES, ERROR_CODE, (code, type) =>
       errors.labels(code, type),
     );
-    const statements = new Histogram({
-      name: "switchboard_graphql_sql_statements",
-      help: "SQL statements one GraphQL request made, by operation type",
-      labelNames: ["operation_type"],
-      buckets: STATEMENT_BUCKETS,
+    const statements = new FastHistogram(
+      "switchboard_graphql_sql_statements",
+      "SQL statements one GraphQL request made, by operation type",
+      ["operation_type"],
+      STATEMENT_BUCKETS,
       registers,
-    });
+    );
     this.statements = OPERATION_TYPES.map((type) => statements.labels(type));
-    this.responseCounter = new Counter({
-      name: "switchboard_graphql_responses_total",
-      help: "GraphQL requests answered, by HTTP status",
-      labelNames: ["status"],
+    this.responseCounter = new FastCounter(
+      "switchboard_graphql_responses_total",
+      "GraphQL requests answered, by HTTP status",
+      ["status"],
       registers,
-    });
+    );
     this.batchSizes = new Histogram({
       name: "switchboard_group_commit_batch_size",
       help: "Inputs written together by one batch of a group commit, by what it writes",
@@ -169,7 +175,7 @@ export class Metrics {
     return type === 3 ? OTHER : record.operationName;
   }
 
-  private responseChild(status: number): Counter.Internal {
+  private responseChild(status: number): CounterSeries {
     let child = this.responses.get(status);
     if (!child) {
       // The server chooses statuses; anything else is a bug, counted without growing the map.
