@@ -14,6 +14,7 @@ import {
 import type { LimitConfig } from "./config";
 import { QueryTooComplexError } from "./lib/errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./lib/pagination";
+import { DONE, listenerPlugin } from "./graphql/plugin-hooks";
 import { schemaGraphql } from "./graphql/schema-realm";
 
 const { getNamedType, getNullableType, isCompositeType, isListType } = schemaGraphql;
@@ -224,15 +225,16 @@ export function queryLimitsRule(limits: LimitConfig): ValidationRule {
 
 export function queryLimitsPlugin(): ApolloServerPlugin {
   const listener: GraphQLRequestListener<Record<string, unknown>> = {
-    async willSendResponse({ response }) {
-      if (response.body.kind !== "single") return;
+    willSendResponse({ response }) {
+      if (response.body.kind !== "single") return DONE;
       const { errors } = response.body.singleResult;
       if (errors?.some((error) => error.extensions?.code === "QUERY_TOO_COMPLEX")) {
         response.body.singleResult.errors = errors.filter(
           (error) => !VALIDATION_ABORTED.test(error.message),
         );
       }
+      return DONE;
     },
   };
-  return { requestDidStart: async () => listener };
+  return listenerPlugin(listener);
 }

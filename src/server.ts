@@ -20,6 +20,7 @@ import { databaseAnswers } from "./db/readiness";
 import { createErrorFormatter, traceableError } from "./graphql-errors";
 import { isDatabaseUnavailable, ServiceUnavailableError } from "./lib/errors";
 import { compiledExecution } from "./graphql/compiled-executor";
+import { DONE, listenerPlugin } from "./graphql/plugin-hooks";
 import { releaseAfterExecution } from "./graphql/release-after-execution";
 import { hostileStringsPlugin } from "./graphql/hostile-strings";
 import {
@@ -87,19 +88,33 @@ export interface RunningServer {
  * `extensions.http` before formatError maps a driver error to that code, so it is set here.
  */
 function serviceUnavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
-  return {
-    async requestDidStart() {
-      return {
-        async willSendResponse({ response }) {
-          if (response.body.kind !== "single") return;
-          const errors = response.body.singleResult.errors ?? [];
-          if (errors.some((error) => error.extensions?.code === "SERVICE_UNAVAILABLE")) {
-            response.http.status = 503;
-            response.http.headers.set("retry-after", "1");
-          }
-        },
-      };
+  return listenerPlugin({
+    willSendResponse({ response }) {
+      if (response.body.kind !== "single") return DONE;
+      const errors = response.body.singleResult.errors ?? [];
+      if (errors.some((error) => error.extensions?.code === "SERVICE_UNAVAILABLE")) {
+        response.http.status = 503;
+        response.http.headers.set("retry-after", "1");
+      }
+      return DONE;
     },
+  });
+}
+
+/**
+ * Federated inline tracing, for the requests a gateway samples (it sends
+ * `apollo-federation-include-trace: ftv1` with those only). Apollo's plugin builds a trace tree of
+ * protobuf objects at the start of every request before it reads that header; asked only when the
+ * header is there, the other requests skip it.
+ */
+function inlineTraceWhenAsked(): ApolloServerPlugin<RequestContext> {
+  const plugin = ApolloServerPluginInlineTrace({ includeErrors: { transform: traceableError } });
+  return {
+    ...plugin,
+    requestDidStart: (requestContext) =>
+      requestContext.request.http?.headers.get("apollo-federation-include-trace") === "ftv1"
+        ? plugin.requestDidStart!(requestContext)
+        : DONE,
   };
 }
 
@@ -223,8 +238,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       operationScopePlugin({ reportStatements: config.exposeStatementCount }),
       releaseAfterExecution(),
       serviceUnavailableStatusPlugin(),
-      // A gateway asks for a trace of the requests it samples (`apollo-federation-include-trace`).
-      ApolloServerPluginInlineTrace({ includeErrors: { transform: traceableError } }),
+      inlineTraceWhenAsked(),
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.
       ApolloServerPluginCacheControlDisabled(),
       landingPage(options),

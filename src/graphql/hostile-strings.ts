@@ -8,6 +8,7 @@ import {
   type ValueNode,
 } from "graphql";
 import { BadUserInputError } from "../lib/errors";
+import { listenerPlugin } from "./plugin-hooks";
 import { findUnstorableString, unstorableCharacterIn } from "../lib/validate";
 
 type Found = { field: string; problem: string } | null;
@@ -147,5 +148,5 @@ export function hostileStringsPlugin(): ApolloServerPlugin<BaseContext> {
       throw new BadUserInputError(found.field, `${found.field} must not contain ${found.problem}`);
     },
   };
-  return { requestDidStart: async () => listener };
+  return listenerPlugin(listener);
 }

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { releaseLoaders, type RequestContext } from "../context";
 import { currentRequest } from "../lib/request-scope";
+import { DONE, listenerPlugin } from "./plugin-hooks";
 
 /**
  * Apollo Server's execution step copies each request's context into object literals
@@ -15,11 +16,12 @@ import { currentRequest } from "../lib/request-scope";
  */
 export function releaseAfterExecution(): ApolloServerPlugin<RequestContext> {
   const listener: GraphQLRequestListener<RequestContext> = {
-    async willSendResponse({ contextValue, response, requestIsBatched }) {
+    willSendResponse({ contextValue, response, requestIsBatched }) {
       // A batch's operations share one context: the next one still needs its loaders.
       if (!requestIsBatched) releaseLoaders(contextValue);
       currentRequest()?.holdAnswer(response);
+      return DONE;
     },
   };
-  return { requestDidStart: async () => listener };
+  return listenerPlugin(listener);
 }

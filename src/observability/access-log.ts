@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import { currentRequest, type OperationType, type RequestScope } from "../lib/request-scope";
 import type { Logger } from "../logger";
+import { DONE, listenerPlugin } from "../graphql/plugin-hooks";
 import { costOf } from "../query-limits";
 
 /** One GraphQL request once answered: what the access log writes and the metrics count. */
@@ -71,19 +72,20 @@ export function operationScopePlugin(options: {
   reportStatements: boolean;
 }): ApolloServerPlugin<BaseContext> {
   const listener: GraphQLRequestListener<BaseContext> = {
-    async didResolveOperation({ operation, operationName }) {
+    didResolveOperation({ operation, operationName }) {
       const scope = currentRequest();
-      if (!scope || !operation) return;
+      if (!scope || !operation) return DONE;
       scope.operationName = operationName;
       scope.operationType = operation.operation;
       scope.cost = costOf(operation) ?? null;
+      return DONE;
     },
-    async willSendResponse({ request, response }) {
+    willSendResponse({ request, response }) {
       const scope = currentRequest();
-      if (!scope) return;
+      if (!scope) return DONE;
       // A request refused before its operation resolved still says which one it asked for.
       scope.operationName ??= request.operationName ?? null;
-      if (response.body.kind !== "single") return;
+      if (response.body.kind !== "single") return DONE;
       const result = response.body.singleResult;
       if (result.errors) {
         scope.errorCodes = result.errors.map((error) =>
@@ -93,7 +95,8 @@ export function operationScopePlugin(options: {
       if (options.reportStatements) {
         result.extensions = { ...result.extensions, sqlStatements: scope.sqlStatements };
       }
+      return DONE;
     },
   };
-  return { requestDidStart: async () => listener };
+  return listenerPlugin(listener);
 }
