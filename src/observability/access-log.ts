@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import pino from "pino";
 import { currentRequest, type OperationType, type RequestScope } from "../lib/request-scope";
 import type { Logger } from "../logger";
 import { DONE, listenerPlugin } from "../graphql/plugin-hooks";
@@ -27,6 +28,19 @@ function pathOf(req: IncomingMessage): string {
 }
 
 /**
+ * One line in pino's format (`level`, `time`, the fields, `msg`) written straight to the logger's
+ * stream: one JSON.stringify of fields that need no serializer, where pino's generic formatting
+ * of the same line took ≈ 30 µs of a request's CPU under load (bench:messaging inbox profile).
+ */
+function writeLine(logger: Logger, level: "debug" | "info", fields: Record<string, unknown>): void {
+  const line = { level: logger.levels.values[level], time: Date.now(), ...fields, msg: "request" };
+  const stream = (logger as unknown as Record<symbol, pino.DestinationStream>)[
+    pino.symbols.streamSym
+  ];
+  stream.write(`${JSON.stringify(line)}\n`);
+}
+
+/**
  * Writes one access-log line per request when its response closes (answered, or the client gone
  * first: `aborted`), and tells `onOperation` of each GraphQL request.
  */
@@ -47,16 +61,17 @@ export function accessLog(
         sqlStatements: scope.sqlStatements,
         errorCodes: scope.errorCodes,
       };
-      const line = {
-        requestId: scope.id,
-        method: req.method,
-        path,
-        ...record,
-        cost: scope.cost,
-        ...(res.writableFinished ? {} : { aborted: true }),
-      };
-      if (ROUTINE_PATHS.has(path)) logger.debug(line, "request");
-      else logger.info(line, "request");
+      const level = ROUTINE_PATHS.has(path) ? "debug" : "info";
+      if (logger.isLevelEnabled(level)) {
+        writeLine(logger, level, {
+          requestId: scope.id,
+          method: req.method,
+          path,
+          ...record,
+          cost: scope.cost,
+          ...(res.writableFinished ? {} : { aborted: true }),
+        });
+      }
       if (onOperation && path === graphqlPath) onOperation(record);
     });
   };
