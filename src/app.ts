@@ -5,6 +5,7 @@ import { resolveJwtSecret } from "./auth/dev-secret";
 import { createTokenVerifier } from "./auth/jwt";
 import type { Config } from "./config";
 import { openDatabase, type DatabaseHandle } from "./db/client";
+import { answerWithin } from "./lib/deadline";
 import { migrateDatabase } from "./db/migrate";
 import { createLogger, type Logger } from "./logger";
 import { Metrics } from "./observability/metrics";
@@ -38,13 +39,6 @@ export interface AppOptions {
   logDestination?: DestinationStream;
   /** More Apollo Server plugins (an embedding's own: usage reporting, field metrics, tests). */
   plugins?: ServerOptions["plugins"];
-}
-
-/** Waits for `work`, but no longer than `ms`. */
-async function settledWithin(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 /** Opens the database, migrates it, and serves the graph: everything `npm start` and the tests run. */
@@ -116,7 +110,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
         // Requests drain while the workers finish their round and hand back what they claimed;
         // a worker stuck on an unanswering database is not waited for past the grace.
         const workersStopped = Promise.all(services.workers.map((worker) => worker.stop()));
-        await Promise.all([server.drain(graceMs), settledWithin(workersStopped, graceMs)]);
+        await Promise.all([server.drain(graceMs), answerWithin(workersStopped, graceMs)]);
         await server.stop();
         await database.close();
         await tracing?.shutdown();

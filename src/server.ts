@@ -31,6 +31,7 @@ import {
   sendRefusal,
   sendRequestError,
 } from "./graphql/http-handler";
+import { answerWithin } from "./lib/deadline";
 import { InFlightResponses, sendServiceUnavailable } from "./lib/in-flight";
 import type { Logger } from "./logger";
 import type { RequestTracing } from "./observability/request-tracing";
@@ -345,7 +346,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       await inFlight.settled(graceMs);
       inFlight.answerAll("The server is shutting down; retry");
       // Every request has its answer: what is still open is a client slow to close its end.
-      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 200))]);
+      await answerWithin(closed, 200);
       httpServer.closeAllConnections();
     },
     stop: () => apollo.stop(),

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { answerWithin } from "../lib/deadline";
 import type { Database } from "./client";
 
 /**
@@ -7,17 +8,9 @@ import type { Database } from "./client";
  * frozen database turns the instance not-ready rather than leaving the probe hanging.
  */
 export async function databaseAnswers(db: Database, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>(
-    (resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)),
-  );
   const answered = db.execute(sql`select 1`).then(
     () => true,
     () => false,
   );
-  try {
-    return await Promise.race([answered, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await answerWithin(answered, timeoutMs)) ?? false;
 }

@@ -1,6 +1,6 @@
-import { currentRequest, requestLogger } from "../lib/request-scope";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
+import { currentRequest, requestLogger } from "../lib/request-scope";
 import { isDatabaseUnavailable } from "../lib/errors";
 import { readRequestBody, RequestBodyError } from "../lib/http-body";
 import type { Logger } from "../logger";

@@ -1,4 +1,5 @@
 import type { ServerResponse } from "node:http";
+import { answerWithin } from "./deadline";
 
 /**
  * Answers 503 SERVICE_UNAVAILABLE as JSON (the GraphQL error shape, which the REST routes share),
@@ -76,12 +77,7 @@ export class InFlightResponses {
   /** Resolves when nothing is in flight, or after `ms`, whichever comes first. */
   async settled(ms: number): Promise<void> {
     if (this.open.size === 0) return;
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      new Promise<void>((resolve) => this.emptied.push(resolve)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
-    clearTimeout(timer);
+    await answerWithin(new Promise<void>((resolve) => this.emptied.push(resolve)), ms);
   }
 
   /** Answers every response still open 503 (the end of a shutdown's grace). */

@@ -1,3 +1,4 @@
+import { answerWithin } from "../lib/deadline";
 import type { OperationRecord } from "./access-log";
 import type pg from "pg";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
@@ -246,21 +247,16 @@ export class Metrics {
 
   private async readOutboxesWithinDeadline(): Promise<Map<string, OutboxStatus>> {
     const read = new Map<string, OutboxStatus>();
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>(
-      (resolve) => (timer = setTimeout(() => resolve(null), this.options.outboxDeadlineMs)),
-    );
     await Promise.all(
       [...this.outboxes].map(async ([outbox, status]) => {
         try {
-          const answer = await Promise.race([status(), late]);
+          const answer = await answerWithin(status(), this.options.outboxDeadlineMs);
           if (answer) read.set(outbox, answer);
         } catch {
           // Unreachable or refused: this scrape goes without it.
         }
       }),
     );
-    clearTimeout(timer);
     return read;
   }
 }

@@ -1,5 +1,6 @@
 import type { TracingConfig } from "../config";
 import type { StatementTracing } from "../db/client";
+import { answerWithin } from "../lib/deadline";
 import { traceGroupCommits } from "../lib/group-commit";
 import type { Logger } from "../logger";
 import type { RequestTracing } from "./request-tracing";
@@ -83,7 +84,12 @@ export async function startTracing(
       const shutdown = sdk.shutdown().catch((error: unknown) => {
         logger.warn({ err: error }, "tracing: the SDK's shutdown failed");
       });
-      if (!(await settledWithin(shutdown, SHUTDOWN_EXPORT_MS))) {
+      if (
+        !(await answerWithin(
+          shutdown.then(() => true),
+          SHUTDOWN_EXPORT_MS,
+        ))
+      ) {
         logger.warn(`tracing: spans not exported within ${SHUTDOWN_EXPORT_MS} ms were dropped`);
       }
       // NodeSDK.shutdown leaves its globals registered, and a second registration is refused.
@@ -93,13 +99,4 @@ export async function startTracing(
       api.diag.disable();
     },
   };
-}
-
-/** Whether `work` settled within `ms`. */
-async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(resolve, ms, false)));
-  const settled = await Promise.race([work.then(() => true), timedOut]);
-  clearTimeout(timer);
-  return settled;
 }

@@ -1,6 +1,6 @@
-import { requestLogger } from "../../lib/request-scope";
 import { timingSafeEqual } from "node:crypto";
 import express, { type ErrorRequestHandler, type Request, type Response } from "express";
+import { requestLogger } from "../../lib/request-scope";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { ServiceAccount } from "../../config";
 import { BadUserInputError, isDatabaseUnavailable } from "../../lib/errors";

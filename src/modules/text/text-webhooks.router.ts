@@ -1,5 +1,5 @@
-import { requestLogger } from "../../lib/request-scope";
 import express, { type Request, type Response } from "express";
+import { requestLogger } from "../../lib/request-scope";
 import { authenticate } from "../../auth/bearer";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import { hasAnyRole } from "../../auth/caller";

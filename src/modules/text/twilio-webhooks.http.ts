@@ -1,7 +1,7 @@
-import { requestLogger } from "../../lib/request-scope";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseQuery } from "node:querystring";
 import type { TLSSocket } from "node:tls";
+import { requestLogger } from "../../lib/request-scope";
 import { sendRequestError } from "../../graphql/http-handler";
 import { isDatabaseUnavailable } from "../../lib/errors";
 import { readRequestBody, RequestBodyError } from "../../lib/http-body";

@@ -1,5 +1,5 @@
-import { requestLogger } from "../../lib/request-scope";
 import type { IncomingMessage } from "node:http";
+import { requestLogger } from "../../lib/request-scope";
 import type { CredentialThrottle } from "../../auth/credential-throttle";
 import type { Config } from "../../config";
 import type { Logger } from "../../logger";
