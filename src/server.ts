@@ -33,6 +33,7 @@ import {
 } from "./graphql/http-handler";
 import { answerWithin } from "./lib/deadline";
 import { InFlightResponses, sendServiceUnavailable } from "./lib/in-flight";
+import { pathOf } from "./lib/request-url";
 import type { Logger } from "./logger";
 import type { RequestTracing } from "./observability/request-tracing";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
@@ -165,7 +166,7 @@ function serveProbe(
   readinessMs: number,
 ): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  const path = (req.url ?? "").split("?", 1)[0];
+  const path = pathOf(req.url);
   if (path === "/livez") {
     sendJson(res, 200, { status: "ok" });
     return true;
@@ -199,7 +200,7 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
 
 const GRAPHQL_PATH = "/graphql";
 
-const isGraphQLPath = (url = "") => url.split("?", 1)[0].replace(/\/$/, "") === GRAPHQL_PATH;
+const isGraphQLPath = (url: string | undefined) => pathOf(url).replace(/\/$/, "") === GRAPHQL_PATH;
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { config, services, verifier, throttle, logger } = options;

@@ -3,6 +3,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from "@apollo/server";
 import { currentRequest, requestLogger } from "../lib/request-scope";
 import { isDatabaseUnavailable } from "../lib/errors";
 import { readRequestBody, RequestBodyError } from "../lib/http-body";
+import { pathOf, searchOf } from "../lib/request-url";
 import type { Logger } from "../logger";
 import { refusalOfCodedError, type GateRefusal } from "./anonymous-gate";
 
@@ -18,9 +19,7 @@ const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i;
  */
 export function isPlainGraphQLPost(req: IncomingMessage, path: string): boolean {
   if (req.method !== "POST") return false;
-  const url = req.url ?? "";
-  const end = url.indexOf("?");
-  if ((end === -1 ? url : url.slice(0, end)) !== path) return false;
+  if (pathOf(req.url) !== path) return false;
   const encoding = req.headers["content-encoding"];
   if (encoding && encoding.toLowerCase() !== "identity") return false;
   return JSON_TYPE.test(req.headers["content-type"] ?? "");
@@ -110,13 +109,11 @@ export function graphqlPostHandler<Context extends BaseContext>(options: {
       const body = parseBody(text);
       const refusal = admission.refuse(body, contextValue);
       if (refusal) return sendRefusal(res, refusal);
-      const url = req.url ?? "";
-      const query = url.indexOf("?");
       const response = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: {
           method: "POST",
           headers: headerMapOf(req),
-          search: query === -1 ? "" : url.slice(query),
+          search: searchOf(req.url),
           body,
         },
         context: resolvingTo(contextValue),

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
 import pino from "pino";
 import { currentRequest, type OperationType, type RequestScope } from "../lib/request-scope";
+import { pathOf } from "../lib/request-url";
 import type { Logger } from "../logger";
 import { DONE, listenerPlugin } from "../graphql/plugin-hooks";
 import { costOf } from "../query-limits";
@@ -20,12 +21,6 @@ export interface OperationRecord {
 
 /** Probes and scrapes, every few seconds from the orchestrator: logged at debug, not info. */
 const ROUTINE_PATHS = new Set(["/livez", "/readyz", "/healthz", "/metrics"]);
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? "";
-  const query = url.indexOf("?");
-  return query === -1 ? url : url.slice(0, query);
-}
 
 /**
  * One line in pino's format (`level`, `time`, the fields, `msg`) written straight to the logger's
@@ -52,7 +47,7 @@ export function accessLog(
   return (req: IncomingMessage, res: ServerResponse, scope: RequestScope): void => {
     res.once("close", () => {
       scope.releaseAnswer();
-      const path = pathOf(req);
+      const path = pathOf(req.url);
       const record: OperationRecord = {
         operationName: scope.operationName,
         operationType: scope.operationType,

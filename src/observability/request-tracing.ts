@@ -11,6 +11,7 @@ import {
   type TextMapPropagator,
   type Tracer,
 } from "@opentelemetry/api";
+import { pathOf } from "../lib/request-url";
 
 /** A span per GraphQL request, for server.ts to wire while tracing is on. */
 export interface RequestTracing {
@@ -39,8 +40,6 @@ export function requestTracing(tracer: Tracer, propagator: TextMapPropagator): R
     aroundRequest(req, res, handle) {
       if (req.method === "OPTIONS") return handle();
       const parent = propagator.extract(ROOT_CONTEXT, req.headers, headerGetter);
-      const url = req.url ?? "";
-      const query = url.indexOf("?");
       const span = tracer.startSpan(
         UNKNOWN_OPERATION,
         {
@@ -48,7 +47,7 @@ export function requestTracing(tracer: Tracer, propagator: TextMapPropagator): R
           attributes: {
             "http.request.method": req.method,
             // The path alone: a GET's query string holds the variables.
-            "url.path": query === -1 ? url : url.slice(0, query),
+            "url.path": pathOf(req.url),
           },
         },
         parent,

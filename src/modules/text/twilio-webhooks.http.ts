@@ -5,6 +5,7 @@ import { requestLogger } from "../../lib/request-scope";
 import { sendRequestError } from "../../graphql/http-handler";
 import { isDatabaseUnavailable } from "../../lib/errors";
 import { readRequestBody, RequestBodyError } from "../../lib/http-body";
+import { searchOf } from "../../lib/request-url";
 import { signedUrl, type TwilioWebhooks, type WebhookAnswer } from "./twilio-webhooks";
 
 /** express.urlencoded's defaults, which the Express routes state too: one limit on both paths. */
@@ -93,7 +94,7 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
     async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
       const url = req.url ?? "";
       const [, organizationId, hook] = WEBHOOK_PATH.exec(url)!;
-      const query = url.indexOf("?");
+      const search = searchOf(url);
       try {
         const call = {
           organizationId,
@@ -105,7 +106,7 @@ export function twilioWebhookRoute(webhooks: TwilioWebhooks) {
           ),
           signature: req.headers["x-twilio-signature"] as string | undefined,
           params: formParams(await readForm(req)),
-          textParam: query === -1 ? undefined : parseQuery(url.slice(query + 1)).text,
+          textParam: search === "" ? undefined : parseQuery(search.slice(1)).text,
           request: req,
         };
         send(
