@@ -60,9 +60,10 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       pool: database.pool,
       outboxDeadlineMs: config.deadlines.readinessMs,
     });
-    const services = createServices(database.db, config, logger, (groupCommit) =>
-      metrics.batchSizeObserver(groupCommit),
-    );
+    const services = createServices(database.db, config, logger, (groupCommit) => ({
+      onBatch: metrics.batchSizeObserver(groupCommit),
+      tracing: tracing?.batches,
+    }));
     metrics.watchOutbox("texts", () => services.texts.outboxStatus());
     metrics.watchOutbox("opt_out_requests", () => services.consent.outboxStatus());
     await options.beforeListen?.(services, database);

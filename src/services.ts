@@ -1,6 +1,6 @@
 import type { Config } from "./config";
 import type { Database } from "./db/client";
-import type { BatchSizeObservers } from "./lib/group-commit";
+import { NO_HOOKS, type GroupCommitHooks } from "./lib/group-commit";
 import type { Logger } from "./logger";
 import { ChannelInboxRepository } from "./modules/channel/channel-inbox.repository";
 import { ChannelRepository } from "./modules/channel/channel.repository";
@@ -70,7 +70,7 @@ function createConsentServices(
   db: Database,
   core: Core,
   logger: Logger,
-  batchSizes: BatchSizeObservers,
+  groupCommitHooks: GroupCommitHooks,
 ) {
   const repository = new ConsentRepository(db);
   const ledger = new ConsentLedger(repository, core.contactPreferences, core.organizations);
@@ -90,7 +90,7 @@ function createConsentServices(
     core.contactPreferences,
     core.organizations,
     () => wakeQueue(),
-    batchSizes,
+    groupCommitHooks,
   );
   const consentQueue = new ConsentQueueWorker(repository, consent, logger, {
     batchSize: 32,
@@ -108,7 +108,7 @@ function createTextServices(
   consent: ReturnType<typeof createConsentServices>,
   publicUrl: { origin: string | null },
   logger: Logger,
-  batchSizes: BatchSizeObservers,
+  groupCommitHooks: GroupCommitHooks,
 ) {
   const textAccounts = new TextAccountService(new TextAccountRepository(db), core.organizations);
   const repository = new TextRepository(db);
@@ -120,7 +120,7 @@ function createTextServices(
     core.contactPreferences,
     core.organizations,
     () => textDispatcher.wake(),
-    batchSizes,
+    groupCommitHooks,
   );
   const textDispatcher = new TextDispatcher(
     repository,
@@ -225,18 +225,18 @@ function createMessagingServices(
 /**
  * Every module's service, built once per process over one database, and the workers that go
  * with them. `publicUrl.origin` is filled in once the server listens, when not configured.
- * `batchSizes` observes the group commits (the app's metrics).
+ * `groupCommitHooks` observes the group commits (the app's metrics and tracing).
  */
 export function createServices(
   db: Database,
   config: Config,
   logger: Logger,
-  batchSizes: BatchSizeObservers = () => undefined,
+  groupCommitHooks: GroupCommitHooks = NO_HOOKS,
 ) {
   const publicUrl = { origin: config.publicBaseUrl };
   const core = createCoreServices(db, config);
-  const consent = createConsentServices(db, core, logger, batchSizes);
-  const text = createTextServices(db, config, core, consent, publicUrl, logger, batchSizes);
+  const consent = createConsentServices(db, core, logger, groupCommitHooks);
+  const text = createTextServices(db, config, core, consent, publicUrl, logger, groupCommitHooks);
   return {
     publicUrl,
     ...core,

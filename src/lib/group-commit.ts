@@ -19,34 +19,29 @@ export interface GroupCommitOptions {
   retryAlone?: (error: unknown) => boolean;
   /** Told the size of each batch as it starts (not of the retries alone that follow a failure). */
   onBatch?: (size: number) => void;
+  /** Traces each batch (observability/batch-tracing.ts): given only while tracing is on. */
+  tracing?: BatchTracing;
 }
 
 /**
- * Gives a service's group commits their `onBatch`, by the name of what each one writes
- * (`"texts"`, `"opt_out_events"`); none when nobody observes them.
+ * What the app adds to a service's group commits, by the name of what each one writes
+ * (`"texts"`, `"opt_out_events"`): the metrics' batch sizes, the tracing's batch spans.
  */
-export type BatchSizeObservers = (groupCommit: string) => ((size: number) => void) | undefined;
+export type GroupCommitHooks = (
+  groupCommit: string,
+) => Pick<GroupCommitOptions, "onBatch" | "tracing">;
+
+export const NO_HOOKS: GroupCommitHooks = () => ({});
 
 /**
  * A batch serves many requests, so it is traced as a span of its own linked to each caller's
- * (observability/batch-tracing.ts). Set only while tracing is on: untraced, a GroupCommit calls
- * nothing of it.
+ * (observability/batch-tracing.ts). Untraced, a GroupCommit calls nothing of it.
  */
 export interface BatchTracing {
   /** What a call leaves for its batch's span when submitted: the caller's trace context. */
   capture(): unknown;
   /** Runs a batch's write in its span, linked to what the calls captured. */
   write<T>(name: string, captured: unknown[], write: () => Promise<T>): Promise<T>;
-}
-
-let batchTracing: BatchTracing | null = null;
-
-/**
- * Traces the batches of every GroupCommit made from now on, or none (null). Process-wide, as
- * OpenTelemetry's tracer provider is; the tracing's start and shutdown set it.
- */
-export function traceGroupCommits(tracing: BatchTracing | null): void {
-  batchTracing = tracing;
 }
 
 interface Waiting<Input, Output> {
@@ -60,7 +55,6 @@ interface Waiting<Input, Output> {
 export class GroupCommit<Input, Output> {
   private readonly waiting: Waiting<Input, Output>[] = [];
   private writing = 0;
-  private readonly tracing = batchTracing;
   private readonly spanName: string;
 
   constructor(
@@ -71,7 +65,7 @@ export class GroupCommit<Input, Output> {
   }
 
   submit(input: Input): Promise<Output> {
-    const traced = this.tracing?.capture();
+    const traced = this.options.tracing?.capture();
     return new Promise<Output>((resolve, reject) => {
       this.waiting.push({ input, traced, resolve, reject });
       this.startBatches();
@@ -93,7 +87,7 @@ export class GroupCommit<Input, Output> {
   private async writeBatch(batch: Waiting<Input, Output>[]): Promise<void> {
     try {
       const inputs = batch.map((waiting) => waiting.input);
-      const { tracing } = this;
+      const { tracing } = this.options;
       const outputs = await (tracing
         ? tracing.write(
             this.spanName,

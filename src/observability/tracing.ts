@@ -1,7 +1,7 @@
 import type { TracingConfig } from "../config";
 import type { StatementTracing } from "../db/client";
 import { answerWithin } from "../lib/deadline";
-import { traceGroupCommits } from "../lib/group-commit";
+import type { BatchTracing } from "../lib/group-commit";
 import type { Logger } from "../logger";
 import type { RequestTracing } from "./request-tracing";
 
@@ -17,6 +17,8 @@ export interface Tracing {
   requests: RequestTracing;
   /** For db/client.ts: a span per SQL statement, and its sqlcommenter comment. */
   statements: StatementTracing;
+  /** For the services' group commits: a span per batch, linked to the requests it serves. */
+  batches: BatchTracing;
   /** Exports the spans still buffered and unregisters the SDK, so that another app may start it. */
   shutdown(): Promise<void>;
 }
@@ -74,13 +76,12 @@ export async function startTracing(
   });
   sdk.start();
   const tracer = api.trace.getTracer("switchboard");
-  traceGroupCommits(batchTracing(tracer));
   logger.info({ url: config.tracesUrl, service: config.serviceName }, "tracing to OTLP/HTTP");
   return {
     requests: requestTracing(tracer, propagator),
     statements: statementTracing(tracer, propagator),
+    batches: batchTracing(tracer),
     async shutdown() {
-      traceGroupCommits(null);
       const shutdown = sdk.shutdown().catch((error: unknown) => {
         logger.warn({ err: error }, "tracing: the SDK's shutdown failed");
       });

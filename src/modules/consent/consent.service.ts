@@ -13,7 +13,7 @@ import { normalizeEmail, normalizePhoneNumber } from "../../lib/phone";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
-import { GroupCommit, type BatchSizeObservers } from "../../lib/group-commit";
+import { GroupCommit, NO_HOOKS, type GroupCommitHooks } from "../../lib/group-commit";
 import {
   ConcurrentConsentChange,
   type AppliedChange,
@@ -119,11 +119,11 @@ export class ConsentService {
     private readonly organizations: OrganizationService,
     /** Wakes the queue worker after a request was queued. */
     private readonly onQueued: () => void = () => {},
-    private readonly batchSizes: BatchSizeObservers = () => undefined,
+    private readonly groupCommitHooks: GroupCommitHooks = NO_HOOKS,
   ) {}
 
   /** Every organization's group commit reports its batches under one name. */
-  private readonly onBatch = this.batchSizes("opt_out_events");
+  private readonly hooks = this.groupCommitHooks("opt_out_events");
 
   private readonly batches = new Map<string, GroupCommit<ConsentChange, OptOutResult>>();
 
@@ -215,7 +215,7 @@ export class ConsentService {
     if (!batches) {
       batches = new GroupCommit((changes) => this.applyBatch(changes), {
         ...GROUP_COMMIT,
-        onBatch: this.onBatch,
+        ...this.hooks,
       });
       this.batches.set(organizationId, batches);
     }

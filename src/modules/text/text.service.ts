@@ -12,7 +12,7 @@ import { newId, parseId } from "../../lib/ids";
 import type { Connection, PageArgs } from "../../lib/pagination";
 import { normalizePhoneNumber, phoneRegion } from "../../lib/phone";
 import { nextSendingTime, recipientTimeZones } from "../../lib/quiet-hours";
-import { GroupCommit, type BatchSizeObservers } from "../../lib/group-commit";
+import { GroupCommit, NO_HOOKS, type GroupCommitHooks } from "../../lib/group-commit";
 import { checkMaxLength } from "../../lib/validate";
 import type { ContactPreferenceService } from "../contact-preference/contact-preference.service";
 import type { OrganizationService } from "../organization/organization.service";
@@ -86,7 +86,7 @@ export class TextService {
     private readonly organizations: OrganizationService,
     /** Wakes the dispatcher after a commit, so a text need not wait for the next poll. */
     private readonly onAccepted: () => void = () => {},
-    private readonly batchSizes: BatchSizeObservers = () => undefined,
+    private readonly groupCommitHooks: GroupCommitHooks = NO_HOOKS,
   ) {}
 
   async send(caller: Caller, input: SendTextInput): Promise<TextRow> {
@@ -116,7 +116,7 @@ export class TextService {
   /** Concurrent sendText calls share one statement (see sendMany); each caller still gets its own text or its own error. */
   private readonly sendBatches = new GroupCommit<SendRequest, TextRow | Error>(
     (requests) => this.sendMany(requests),
-    { ...SEND_BATCHES, onBatch: this.batchSizes("texts") },
+    { ...SEND_BATCHES, ...this.groupCommitHooks("texts") },
   );
 
   /**
@@ -285,7 +285,7 @@ export class TextService {
 
   private readonly statusBatches = new GroupCommit<StatusMove, boolean>(
     (moves) => this.repository.advanceEach(moves),
-    { ...STATUS_BATCHES, onBatch: this.batchSizes("text_status_moves") },
+    { ...STATUS_BATCHES, ...this.groupCommitHooks("text_status_moves") },
   );
 
   /** A status report for one of the caller's texts, by id (seed 002 texts/{id}/callback). */
