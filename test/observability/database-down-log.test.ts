@@ -1,6 +1,6 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ThrowawayCluster } from "../faults/cluster";
+import { collectLogLines } from "../helpers/log-lines";
 import { startTestServer, type TestOrganization, type TestServer } from "../helpers/server";
 
 const onPostgres = process.env.TEST_DB === "postgres";
@@ -8,17 +8,9 @@ const onPostgres = process.env.TEST_DB === "postgres";
 let server: TestServer;
 let org: TestOrganization;
 let cluster: ThrowawayCluster | undefined;
-const lines: Record<string, unknown>[] = [];
+const { destination, lines } = collectLogLines();
 
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
   // On Postgres, a cluster of the test's own, which it may kill: never the shared one.
   if (onPostgres) cluster = await ThrowawayCluster.create();
   const database = cluster

@@ -1,23 +1,15 @@
-import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collectLogLines } from "../helpers/log-lines";
 import { startTestServer, type TestOrganization, type TestServer } from "../helpers/server";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let server: TestServer;
 let org: TestOrganization;
-const lines: Record<string, unknown>[] = [];
+const { destination, lines } = collectLogLines();
 
 beforeAll(async () => {
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString("utf8").split("\n").filter(Boolean)) {
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      done();
-    },
-  });
   server = await startTestServer({ env: { LOG_LEVEL: "info" }, logDestination: destination });
   org = await server.createOrganization();
   await server.gql(
