@@ -8,7 +8,7 @@ import {
   ServiceUnavailableError,
   UnauthenticatedError,
 } from "./lib/errors";
-import { currentRequest } from "./lib/request-scope";
+import { currentRequest, requestLogger } from "./lib/request-scope";
 import type { Logger } from "./logger";
 
 /** Codes Apollo Server itself gives to requests it refuses before any resolver runs. */
@@ -52,9 +52,8 @@ function logError(
   message: string,
   fields: { code: string; path?: ReadonlyArray<string | number>; reason?: string; err?: unknown },
 ): void {
-  const scope = currentRequest();
-  const logger = scope?.logger ?? root;
-  logger[level]({ operationName: scope?.operationName ?? undefined, ...fields }, message);
+  const operationName = currentRequest()?.operationName ?? undefined;
+  requestLogger(root)[level]({ operationName, ...fields }, message);
 }
 
 /**

@@ -40,13 +40,13 @@ export class RequestScope {
     this.answer = null;
   }
 
-  /** The app's logger with this request's id (and operation, once known) on every line. */
+  /**
+   * The app's logger with this request's id on every line. (Not its operation: a child made
+   * before the operation resolved would never have it, and the error log adds it itself.)
+   */
   get logger(): Logger {
     // Made on first use: most requests log only their access-log line, written with the root.
-    this.child ??= this.root.child({
-      requestId: this.id,
-      ...(this.operationName ? { operationName: this.operationName } : {}),
-    });
+    this.child ??= this.root.child({ requestId: this.id });
     return this.child;
   }
 }
