@@ -9,6 +9,7 @@ import type { Registry } from "prom-client";
  * the registry reads `name`, `help`, `type`, `aggregator` and `get()`.
  */
 abstract class FastMetric<Series> {
+  abstract readonly type: "histogram" | "counter";
   readonly aggregator = "sum";
   protected readonly series = new Map<string, { labels: Record<string, string>; series: Series }>();
 
@@ -37,7 +38,27 @@ abstract class FastMetric<Series> {
     this.series.clear();
   }
 
+  /** As prom-client's own metric of this type answers its registry. */
+  async get() {
+    const values = [...this.series.values()].flatMap(({ labels, series }) =>
+      this.valuesOf(labels, series),
+    );
+    return {
+      name: this.name,
+      help: this.help,
+      type: this.type,
+      values,
+      aggregator: this.aggregator,
+    };
+  }
+
   protected abstract newSeries(): Series;
+
+  /** One series' samples, as prom-client's `get()` lists them. */
+  protected abstract valuesOf(
+    labels: Record<string, string>,
+    series: Series,
+  ): { labels: Record<string, string | number>; value: number; metricName?: string }[];
 }
 
 export class HistogramSeries {
@@ -75,27 +96,18 @@ export class FastHistogram extends FastMetric<HistogramSeries> {
     return new HistogramSeries(this.upperBounds);
   }
 
-  /** As prom-client's Histogram answers it: cumulative `_bucket`s by `le`, then `_sum`, `_count`. */
-  async get() {
-    const values = [...this.series.values()].flatMap(({ labels, series }) => {
-      let cumulative = 0;
-      const buckets = [...this.upperBounds, "+Inf" as const].map((le, index) => {
-        cumulative += series.counts[index];
-        return { labels: { ...labels, le }, value: cumulative, metricName: `${this.name}_bucket` };
-      });
-      return [
-        ...buckets,
-        { labels, value: series.sum, metricName: `${this.name}_sum` },
-        { labels, value: series.count, metricName: `${this.name}_count` },
-      ];
+  /** Cumulative `_bucket`s by `le`, then `_sum` and `_count`. */
+  protected valuesOf(labels: Record<string, string>, series: HistogramSeries) {
+    let cumulative = 0;
+    const buckets = [...this.upperBounds, "+Inf" as const].map((le, index) => {
+      cumulative += series.counts[index];
+      return { labels: { ...labels, le }, value: cumulative, metricName: `${this.name}_bucket` };
     });
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      values,
-      aggregator: this.aggregator,
-    };
+    return [
+      ...buckets,
+      { labels, value: series.sum, metricName: `${this.name}_sum` },
+      { labels, value: series.count, metricName: `${this.name}_count` },
+    ];
   }
 }
 
@@ -114,17 +126,7 @@ export class FastCounter extends FastMetric<CounterSeries> {
     return new CounterSeries();
   }
 
-  async get() {
-    const values = [...this.series.values()].map(({ labels, series }) => ({
-      labels,
-      value: series.value,
-    }));
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      values,
-      aggregator: this.aggregator,
-    };
+  protected valuesOf(labels: Record<string, string>, series: CounterSeries) {
+    return [{ labels, value: series.value }];
   }
 }
