@@ -1,12 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendRequestError } from "../graphql/http-handler";
-import type { PlainHttpRoute } from "../server";
 import type { Metrics } from "./metrics";
 
 const METRICS_PATH = /^\/metrics(?:\?|$)/;
 
-/** GET (or HEAD) /metrics: the Prometheus text exposition of the app's and the process's metrics. */
-export function metricsRoute(metrics: Metrics): PlainHttpRoute {
+/**
+ * GET (or HEAD) /metrics: the Prometheus text exposition of the app's and the process's metrics.
+ * A server.ts PlainHttpRoute by its shape, as the Twilio webhooks' route is, so that this module
+ * does not import the server that mounts it.
+ */
+export function metricsRoute(metrics: Metrics) {
   return {
     accepts: (req: IncomingMessage) =>
       (req.method === "GET" || req.method === "HEAD") && METRICS_PATH.test(req.url ?? ""),
