@@ -90,7 +90,7 @@ export async function startApp(baseConfig: Config, options: AppOptions = {}): Pr
       throttle,
       logger,
       routes,
-      plainRoutes: [twilioWebhookRoute(twilio), metricsRoute(metrics)],
+      plainRoutes: [twilioWebhookRoute(twilio), metricsRoute(metrics, logger)],
       sandboxToken: await options.sandboxToken?.(services, jwtSecret),
       plugins: options.plugins,
       onOperation: (record) => metrics.observeOperation(record),

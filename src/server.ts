@@ -40,7 +40,7 @@ import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
 import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
 import { gatewaySchemaFactory } from "./schema";
-import { RequestScope, requestIdOf, runInRequestScope } from "./lib/request-scope";
+import { RequestScope, requestIdOf, requestLogger, runInRequestScope } from "./lib/request-scope";
 import { accessLog, operationScopePlugin, type OperationRecord } from "./observability/access-log";
 import type { Services } from "./services";
 
@@ -132,18 +132,27 @@ function landingPage(options: ServerOptions) {
 }
 
 /** Malformed JSON and other body errors answer as GraphQL errors, never an HTML stack page. */
-const bodyErrorHandler: ErrorRequestHandler = (error, _req, res, _next) => {
-  // Answered 503 already (the request deadline); what the handler wrote after it is dropped.
-  if (res.headersSent) return;
-  const status = typeof error?.status === "number" ? error.status : 500;
-  const message =
-    error?.type === "entity.parse.failed"
-      ? "Malformed JSON body"
-      : status < 500
-        ? String(error.message)
-        : "Internal server error";
-  sendRequestError(res, status, message);
-};
+function bodyErrorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, _req, res, _next) => {
+    const status = typeof error?.status === "number" ? error.status : 500;
+    // Ours, not the caller's: logged with the request's id, as formatError logs a resolver's.
+    if (status >= 500) {
+      requestLogger(logger).error(
+        { err: error, code: "INTERNAL_SERVER_ERROR" },
+        "request failed in Express",
+      );
+    }
+    // Answered 503 already (the request deadline); what the handler wrote after it is dropped.
+    if (res.headersSent) return;
+    const message =
+      error?.type === "entity.parse.failed"
+        ? "Malformed JSON body"
+        : status < 500
+          ? String(error.message)
+          : "Internal server error";
+    sendRequestError(res, status, message);
+  };
+}
 
 /** Unknown paths answer JSON, as every other error does (API.md), not Express's HTML page. */
 const notFoundHandler: express.RequestHandler = (req, res) => {
@@ -334,7 +343,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   for (const router of options.routes ?? []) app.use(router);
   app.get("/", (_req, res) => res.redirect(GRAPHQL_PATH));
   app.use(notFoundHandler);
-  app.use(bodyErrorHandler);
+  app.use(bodyErrorHandler(logger));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, resolve));
   const { port } = httpServer.address() as AddressInfo;

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sendRequestError } from "../graphql/http-handler";
+import { requestLogger } from "../lib/request-scope";
+import type { Logger } from "../logger";
 import type { Metrics } from "./metrics";
 
 const METRICS_PATH = /^\/metrics(?:\?|$)/;
@@ -9,7 +11,7 @@ const METRICS_PATH = /^\/metrics(?:\?|$)/;
  * A server.ts PlainHttpRoute by its shape, as the Twilio webhooks' route is, so that this module
  * does not import the server that mounts it.
  */
-export function metricsRoute(metrics: Metrics) {
+export function metricsRoute(metrics: Metrics, logger: Logger) {
   return {
     accepts: (req: IncomingMessage) =>
       (req.method === "GET" || req.method === "HEAD") && METRICS_PATH.test(req.url ?? ""),
@@ -17,7 +19,11 @@ export function metricsRoute(metrics: Metrics) {
       let text: string;
       try {
         text = await metrics.registry.metrics();
-      } catch {
+      } catch (error) {
+        requestLogger(logger).error(
+          { err: error, code: "INTERNAL_SERVER_ERROR" },
+          "metrics failed",
+        );
         sendRequestError(res, 500, "The metrics could not be collected");
         return;
       }
