@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
+import type { BaseContext } from "@apollo/server";
 import {
   Kind,
   type DocumentNode,
@@ -14,7 +14,7 @@ import {
 import type { LimitConfig } from "./config";
 import { QueryTooComplexError } from "./lib/errors";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "./lib/pagination";
-import { DONE, listenerPlugin } from "./graphql/plugin-hooks";
+import { DONE, type RequestHooks } from "./graphql/plugin-hooks";
 import { schemaGraphql } from "./graphql/schema-realm";
 
 const { getNamedType, getNullableType, isCompositeType, isListType } = schemaGraphql;
@@ -202,7 +202,7 @@ const VALIDATION_ABORTED = /^Too many validation errors/;
  * itself, before any other rule has visited a selection): a document built to be expensive costs
  * one walk of its syntax tree. graphql-js's other rules can take most of a second on such a
  * document, so the rule reports its error twice: with Apollo's `validationOptions.maxErrors` at 1
- * the second report stops validation at once. `queryLimitsPlugin` drops graphql-js's "Too many
+ * the second report stops validation at once. `queryLimitsHooks` drop graphql-js's "Too many
  * validation errors" from that answer, which would only repeat it.
  */
 export function queryLimitsRule(limits: LimitConfig): ValidationRule {
@@ -223,8 +223,8 @@ export function queryLimitsRule(limits: LimitConfig): ValidationRule {
   });
 }
 
-export function queryLimitsPlugin(): ApolloServerPlugin {
-  const listener: GraphQLRequestListener<Record<string, unknown>> = {
+export function queryLimitsHooks(): RequestHooks<BaseContext> {
+  return {
     willSendResponse({ response }) {
       if (response.body.kind !== "single") return DONE;
       const { errors } = response.body.singleResult;
@@ -236,5 +236,4 @@ export function queryLimitsPlugin(): ApolloServerPlugin {
       return DONE;
     },
   };
-  return listenerPlugin(listener);
 }

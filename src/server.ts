@@ -20,9 +20,9 @@ import { databaseAnswers } from "./db/readiness";
 import { createErrorFormatter, traceableError } from "./graphql-errors";
 import { isDatabaseUnavailable, ServiceUnavailableError } from "./lib/errors";
 import { compiledExecution } from "./graphql/compiled-executor";
-import { DONE, listenerPlugin } from "./graphql/plugin-hooks";
+import { DONE, requestHooksPlugin, type RequestHooks } from "./graphql/plugin-hooks";
 import { releaseAfterExecution } from "./graphql/release-after-execution";
-import { hostileStringsPlugin } from "./graphql/hostile-strings";
+import { hostileStringsHooks } from "./graphql/hostile-strings";
 import {
   GRAPHQL_BODY_LIMIT_BYTES,
   graphqlPostHandler,
@@ -38,10 +38,10 @@ import type { Logger } from "./logger";
 import type { RequestTracing } from "./observability/request-tracing";
 import { anonymousGate, refusalOfCodedError } from "./graphql/anonymous-gate";
 import { capStatements } from "./graphql/statement-cap";
-import { queryLimitsPlugin, queryLimitsRule } from "./query-limits";
+import { queryLimitsHooks, queryLimitsRule } from "./query-limits";
 import { gatewaySchemaFactory } from "./schema";
 import { RequestScope, requestIdOf, requestLogger, runInRequestScope } from "./lib/request-scope";
-import { accessLog, operationScopePlugin, type OperationRecord } from "./observability/access-log";
+import { accessLog, operationScopeHooks, type OperationRecord } from "./observability/access-log";
 import type { Services } from "./services";
 
 export interface ServerOptions {
@@ -89,8 +89,8 @@ export interface RunningServer {
  * too slow, graphql-errors.ts) as HTTP 503: Apollo takes the status from the error's
  * `extensions.http` before formatError maps a driver error to that code, so it is set here.
  */
-function serviceUnavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
-  return listenerPlugin({
+function serviceUnavailableStatus(): RequestHooks<RequestContext> {
+  return {
     willSendResponse({ response }) {
       if (response.body.kind !== "single") return DONE;
       const errors = response.body.singleResult.errors ?? [];
@@ -100,7 +100,7 @@ function serviceUnavailableStatusPlugin(): ApolloServerPlugin<RequestContext> {
       }
       return DONE;
     },
-  });
+  };
 }
 
 /**
@@ -244,11 +244,13 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     validationOptions: { maxErrors: 1 },
     formatError: createErrorFormatter(logger),
     plugins: [
-      queryLimitsPlugin(),
-      hostileStringsPlugin(),
-      operationScopePlugin({ reportStatements: config.exposeStatementCount }),
-      releaseAfterExecution(),
-      serviceUnavailableStatusPlugin(),
+      requestHooksPlugin<RequestContext>([
+        queryLimitsHooks(),
+        hostileStringsHooks(),
+        operationScopeHooks({ reportStatements: config.exposeStatementCount }),
+        releaseAfterExecution(),
+        serviceUnavailableStatus(),
+      ]),
       inlineTraceWhenAsked(),
       // No field sets a cache hint, and the default plugin's per-field hook costs every query.
       ApolloServerPluginCacheControlDisabled(),

@@ -1,4 +1,4 @@
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import type { BaseContext } from "@apollo/server";
 import {
   visit,
   type DirectiveNode,
@@ -8,7 +8,7 @@ import {
   type ValueNode,
 } from "graphql";
 import { BadUserInputError } from "../lib/errors";
-import { listenerPlugin } from "./plugin-hooks";
+import { DONE, type RequestHooks } from "./plugin-hooks";
 import { findUnstorableString, unstorableCharacterIn } from "../lib/validate";
 
 type Found = { field: string; problem: string } | null;
@@ -134,19 +134,18 @@ export function findUnstorableArgument(
  * Postgres refuses such a string mid-statement (22021, 22P05) and the caller saw a masked
  * INTERNAL_SERVER_ERROR, with the SQL parameters in the log.
  */
-export function hostileStringsPlugin(): ApolloServerPlugin<BaseContext> {
-  const listener: GraphQLRequestListener<BaseContext> = {
-    async didResolveOperation({ document, operation, request, response }) {
-      if (!operation) return;
+export function hostileStringsHooks(): RequestHooks<BaseContext> {
+  return {
+    didResolveOperation({ document, operation, request, response }) {
+      if (!operation) return DONE;
       const found = findUnstorableArgument(
         document,
         operation.selectionSet,
         request.variables ?? {},
       );
-      if (!found) return;
+      if (!found) return DONE;
       response.http.status = 400;
       throw new BadUserInputError(found.field, `${found.field} must not contain ${found.problem}`);
     },
   };
-  return listenerPlugin(listener);
 }

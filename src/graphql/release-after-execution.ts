@@ -1,7 +1,6 @@
-import type { ApolloServerPlugin, GraphQLRequestListener } from "@apollo/server";
 import { releaseLoaders, type RequestContext } from "../context";
 import { currentRequest } from "../lib/request-scope";
-import { DONE, listenerPlugin } from "./plugin-hooks";
+import { DONE, type RequestHooks } from "./plugin-hooks";
 
 /**
  * Apollo Server's execution step copies each request's context into object literals
@@ -14,8 +13,8 @@ import { DONE, listenerPlugin } from "./plugin-hooks";
  * once the answer is serialized (graphql/http-handler.ts, or at the response's close), leaving
  * those copies nothing large to keep.
  */
-export function releaseAfterExecution(): ApolloServerPlugin<RequestContext> {
-  const listener: GraphQLRequestListener<RequestContext> = {
+export function releaseAfterExecution(): RequestHooks<RequestContext> {
+  return {
     willSendResponse({ contextValue, response, requestIsBatched }) {
       // A batch's operations share one context: the next one still needs its loaders.
       if (!requestIsBatched) releaseLoaders(contextValue);
@@ -23,5 +22,4 @@ export function releaseAfterExecution(): ApolloServerPlugin<RequestContext> {
       return DONE;
     },
   };
-  return listenerPlugin(listener);
 }

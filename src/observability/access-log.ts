@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from "@apollo/server";
+import type { BaseContext } from "@apollo/server";
 import pino from "pino";
 import { currentRequest, type OperationType, type RequestScope } from "../lib/request-scope";
 import { pathOf } from "../lib/request-url";
 import type { Logger } from "../logger";
-import { DONE, listenerPlugin } from "../graphql/plugin-hooks";
+import { DONE, type RequestHooks } from "../graphql/plugin-hooks";
 import { costOf } from "../query-limits";
 
 /** One GraphQL request once answered: what the access log writes and the metrics count. */
@@ -78,10 +78,10 @@ export function accessLog(
  * `reportStatements`, answers the request's SQL statement count in `extensions.sqlStatements`
  * (tests, benchmarks).
  */
-export function operationScopePlugin(options: {
+export function operationScopeHooks(options: {
   reportStatements: boolean;
-}): ApolloServerPlugin<BaseContext> {
-  const listener: GraphQLRequestListener<BaseContext> = {
+}): RequestHooks<BaseContext> {
+  return {
     didResolveOperation({ operation, operationName }) {
       const scope = currentRequest();
       if (!scope || !operation) return DONE;
@@ -108,5 +108,4 @@ export function operationScopePlugin(options: {
       return DONE;
     },
   };
-  return listenerPlugin(listener);
 }
